@@ -1,0 +1,78 @@
+"""A content-keyed cache for work done once per set of input files.
+
+An entry is a file named by a key that hashes the content of every input, so any change to an
+input misses the cache. Each entry ends with a checksum of its body; an entry that fails the
+check (truncated, edited, corrupted) is deleted and rebuilt, never trusted.
+"""
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+#: Bumped whenever what is cached, or how, changes.
+SCHEMA = "4"
+_TRAILER = b"\n#kg-cache sha256="
+_KEEP = 16
+
+
+def directory() -> Path:
+    """``$KG_CACHE_DIR``, else the user's cache directory for runner-kg."""
+    configured = os.environ.get("KG_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("runner-kg", appauthor=False))
+
+
+def key(inputs: Iterable[tuple[str, bytes]], *extra: str) -> str:
+    """A key for (name, content) pairs: equal only when every name and every byte is equal."""
+    from . import __version__
+
+    h = hashlib.sha256(f"{SCHEMA}\0{__version__}".encode())
+    for part in extra:
+        h.update(b"\0" + part.encode())
+    for name, content in inputs:
+        h.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(content).digest())
+    return h.hexdigest()[:32]
+
+
+def read(key: str, kind: str) -> bytes | None:
+    """The body stored under ``key`` and ``kind``, or None when missing or corrupt."""
+    path = directory() / f"{key}.{kind}"
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    body, sep, digest = data.rpartition(_TRAILER)
+    if sep and digest.strip() == hashlib.sha256(body).hexdigest().encode():
+        return body
+    path.unlink(missing_ok=True)
+    return None
+
+
+def write(key: str, kind: str, body: bytes) -> None:
+    """Store ``body`` atomically; a cache that cannot be written is skipped, not an error."""
+    folder = directory()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(body + _TRAILER + hashlib.sha256(body).hexdigest().encode() + b"\n")
+        os.replace(tmp, folder / f"{key}.{kind}")
+        _prune(folder)
+    except OSError:
+        pass
+
+
+def _prune(folder: Path) -> None:
+    """Keep the most recently written entries; old ones only take space."""
+    import time
+
+    entries = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+    finished = [p for p in entries if not p.name.startswith(".tmp-")]
+    abandoned = [p for p in entries if p.name.startswith(".tmp-") and p.stat().st_mtime < time.time() - 3600]
+    for old in finished[_KEEP * 2 :] + abandoned:
+        old.unlink(missing_ok=True)

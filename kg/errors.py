@@ -1,0 +1,44 @@
+"""Every error a user can cause, in one place.
+
+Each carries a one-line message that says what was expected and what came, and the exit code the
+command line uses: 2 for bad input or usage, 1 for "no such thing" (unknown entity, no path).
+"""
+
+
+class KgError(Exception):
+    """Base class: a one-line message for the user and an exit code."""
+
+    exit_code = 2
+
+    def __init__(self, message: str):
+        super().__init__(" ".join(message.split()) if "\n" in message else message)
+
+
+class DataError(KgError):
+    """An input data file is missing, unreadable, of an unknown format, or malformed."""
+
+
+class QueryError(KgError):
+    """A SPARQL query is malformed or asks for something the command cannot do."""
+
+
+class ReadOnlyError(QueryError):
+    """A SPARQL UPDATE was given to a read-only command."""
+
+
+class QueryTimeout(QueryError):
+    """A query ran past its time limit and was stopped."""
+
+
+class FormatError(KgError):
+    """An output format does not fit the query or the command."""
+
+
+class ValidationError(KgError):
+    """The shapes file itself could not be used."""
+
+
+class NotFound(KgError):
+    """An entity, class or path that the graph does not have."""
+
+    exit_code = 1

@@ -1,0 +1,96 @@
+"""The embedded store: the shipped ontology plus the user's files, with inferences, in pyoxigraph.
+
+Parsing and reasoning run once per set of inputs; the result is cached as N-Quads keyed by the
+content of every input, so later commands only load the cache (a few milliseconds).
+"""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Store
+
+from . import cache, terms
+from .load import load_file, read_bytes
+
+
+class KnowledgeGraph:
+    """A loaded, inferred dataset ready for SPARQL.
+
+    Queries see the union of all graphs as their default graph: the stated facts, the graphs of
+    quad files, and the inferences (each in the named graph of its rule).
+    """
+
+    def __init__(self, store: Store, key: str = "", inputs: Sequence[Path] = ()):
+        self.store = store
+        self.key = key
+        self.inputs = list(inputs)
+
+    def query(self, sparql: str, bindings: dict | None = None) -> QuerySolutions | QueryBoolean | QueryTriples:
+        """Run a SPARQL query with the ontology's prefixes pre-declared.
+
+        ``bindings`` maps variable names to RDF terms, substituted by the engine (never pasted into
+        the query text); pyoxigraph requires each bound variable to be in the SELECT projection.
+        Raises SyntaxError for malformed SPARQL, as pyoxigraph does.
+        """
+        substitutions = None
+        if bindings:
+            from pyoxigraph import Variable
+
+            substitutions = {Variable(name): term for name, term in bindings.items()}
+        return self.store.query(sparql, prefixes=terms.PREFIXES, use_default_graph_as_union=True,
+                                substitutions=substitutions)
+
+    def select(self, sparql: str, bindings: dict | None = None) -> list[dict]:
+        """The rows of a SELECT query, each a dict from variable name to term (unbound ones left out)."""
+        results = self.query(sparql, bindings)
+        names = [v.value for v in results.variables]
+        rows = []
+        for solution in results:
+            row = {}
+            for name in names:
+                term = solution[name]
+                if term is not None:
+                    row[name] = term
+            rows.append(row)
+        return rows
+
+    def ask(self, sparql: str, bindings: dict | None = None) -> bool:
+        """The answer of an ASK query."""
+        return bool(self.query(sparql, bindings))
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+def open_graph(data: Sequence[Path | str] = (), *, use_cache: bool = True) -> KnowledgeGraph:
+    """The shipped ontology plus ``data`` files, parsed and reasoned over, from the cache if it can.
+
+    Raises DataError naming the file (and line) for a missing, unreadable or malformed input.
+    """
+    inputs = [terms.ONTOLOGY, *(Path(p) for p in data)]
+    contents = [(path, read_bytes(path)) for path in inputs]
+    key = cache.key((str(path.resolve()), content) for path, content in contents)
+    if use_cache:
+        body = cache.read(key, "nq")
+        if body is not None:
+            store = Store()
+            try:
+                store.load(input=body, format=RdfFormat.N_QUADS, lenient=True)
+                return KnowledgeGraph(store, key, inputs)
+            except (SyntaxError, ValueError, OSError):
+                pass  # the checksum matched but the body does not parse: rebuild below
+    store = build(contents)
+    if use_cache:
+        cache.write(key, "nq", store.dump(format=RdfFormat.N_QUADS))
+    return KnowledgeGraph(store, key, inputs)
+
+
+def build(contents: Sequence[tuple[Path, bytes]]) -> Store:
+    """Parse every input and materialize the inferences: the work the cache saves."""
+    from .reason import infer
+
+    store = Store()
+    for path, content in contents:
+        load_file(store, path, content)
+    infer(store)
+    return store

@@ -1,0 +1,75 @@
+"""Ontology terms: the namespaces, prefixes and IRIs the code refers to, in one place."""
+
+from pathlib import Path
+
+from pyoxigraph import NamedNode
+
+KG = "https://w3id.org/runner-kg/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+DCTERMS = "http://purl.org/dc/terms/"
+SCHEMA = "https://schema.org/"
+
+#: Pre-declared in every SPARQL query and used to shorten IRIs for display.
+PREFIXES = {
+    "kg": KG,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "schema": SCHEMA,
+}
+
+# Longest namespace first, so the most specific prefix wins when shortening.
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def kg(name: str) -> NamedNode:
+    """The IRI of a term in the ontology's namespace."""
+    return NamedNode(KG + name)
+
+
+def shorten(iri: str) -> str:
+    """``kg:Quadriceps`` for a known namespace, ``<iri>`` otherwise."""
+    for prefix, namespace in _BY_LENGTH:
+        if iri.startswith(namespace):
+            local = iri[len(namespace) :]
+            if local and all(c.isalnum() or c in "_-." for c in local) and not local.endswith("."):
+                return f"{prefix}:{local}"
+    return f"<{iri}>"
+
+
+RDF_TYPE = NamedNode(RDF + "type")
+RDFS_SUBCLASSOF = NamedNode(RDFS + "subClassOf")
+RDFS_SUBPROPERTYOF = NamedNode(RDFS + "subPropertyOf")
+OWL_INVERSEOF = NamedNode(OWL + "inverseOf")
+
+#: Named graphs that hold materialized inferences; each is named after the rule that made it.
+SUBCLASS_RULE = kg("rule/subclass")
+SUBPROPERTY_RULE = kg("rule/subproperty")
+INVERSE_RULE = kg("rule/inverse")
+SYMMETRIC_RULE = kg("rule/symmetric")
+TRANSITIVE_RULE = kg("rule/transitive")
+CHAIN_RULE = kg("rule/chain")
+RULES = (SUBCLASS_RULE, SUBPROPERTY_RULE, INVERSE_RULE, SYMMETRIC_RULE, TRANSITIVE_RULE, CHAIN_RULE)
+
+
+def _data_dir() -> Path:
+    # Installed, the data ships inside the package (kg/data); in a checkout it sits beside kg/.
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data", here.parent / "data"):
+        if (candidate / "ontology.ttl").is_file():
+            return candidate
+    raise FileNotFoundError(f"ontology.ttl not found beside {here}")
+
+
+DATA_DIR = _data_dir()
+ONTOLOGY = DATA_DIR / "ontology.ttl"
+SHAPES = DATA_DIR / "shapes.ttl"

@@ -1,0 +1,1 @@
+"""Turning English questions into graph queries (see the ask issue)."""

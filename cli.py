@@ -1,0 +1,173 @@
+"""The ``kg`` command: each command parses its arguments, calls one library function, renders.
+
+Errors from the library (kg.errors) become one line on stderr and an exit code:
+0 success, 1 no result or validation failed, 2 bad input or usage.
+"""
+
+import enum
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kg import __version__
+from kg.errors import KgError
+
+app = typer.Typer(
+    help="Ask about the muscles of running, or query the knowledge graph behind the answers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+DataOption = Annotated[
+    Optional[list[Path]],
+    typer.Option("--data", "-d", metavar="FILE", show_default=False,
+                 help="Add an RDF file to the graph (repeatable). Format from the extension: "
+                      ".ttl .nt .nq .trig .rdf/.owl .jsonld."),
+]
+
+
+class SparqlFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    xml = "xml"
+    csv = "csv"
+    tsv = "tsv"
+    turtle = "turtle"
+    nt = "nt"
+    jsonld = "jsonld"
+
+
+def command(*args, **kwargs):
+    """``app.command`` that turns a KgError into its one-line message and exit code."""
+
+    def register(fn):
+        @functools.wraps(fn)
+        def run(*a, **kw):
+            try:
+                return fn(*a, **kw)
+            except KgError as e:
+                typer.echo(f"kg: error: {e}", err=True)
+                raise typer.Exit(e.exit_code) from None
+
+        return app.command(*args, **kwargs)(run)
+
+    return register
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"runner-kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Ask about the muscles of running, or query the knowledge graph behind the answers."""
+
+
+def _write(data: bytes) -> None:
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+@command(epilog="Example: kg sparql 'SELECT ?m WHERE { ?m a kg:Muscle }'")
+def sparql(
+    query: Annotated[Optional[str], typer.Argument(
+        help="The SPARQL query, or - to read it from stdin.", show_default=False)] = None,
+    file: Annotated[Optional[Path], typer.Option(
+        "--file", "-f", metavar="FILE", help="Read the query from FILE.", show_default=False)] = None,
+    fmt: Annotated[Optional[SparqlFormat], typer.Option(
+        "--format", help="Result format. SELECT/ASK: table, json, xml, csv, tsv (default: table on a terminal, "
+             "tsv in a pipe). CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld.", show_default=False)] = None,
+    timeout: Annotated[Optional[float], typer.Option(
+        "--timeout", metavar="SECONDS", min=0.001, help="Stop the query after SECONDS.", show_default=False)] = None,
+    data: DataOption = None,
+) -> None:
+    """Run a read-only SPARQL query on the graph.
+
+    The prefixes kg, rdf, rdfs, owl, xsd, skos, prov, dcterms and schema are pre-declared, and the
+    default graph is the union of the stated facts and the inferences. Exit code 1 when there is no
+    result.
+    """
+    from kg import isolate
+    from kg import sparql as engine
+    from kg.errors import QueryError
+    from kg.store import open_graph
+
+    if (query is None) == (file is None):
+        raise QueryError("give the query as an argument, with -f FILE, or as - to read stdin (exactly one)")
+    if file is not None:
+        text = _read_text(file)
+    elif query == "-":
+        text = sys.stdin.read()
+    else:
+        text = query
+    engine.check_read_only(text)
+    graph = open_graph(data or [])
+    default = "table" if sys.stdout.isatty() else "tsv"
+    fmt_name = fmt.value if fmt else None
+    output = isolate.call(lambda: engine.run(graph, text, fmt_name, results_default=default), timeout=timeout)
+    _write(output.data)
+    if output.empty:
+        raise typer.Exit(1)
+
+
+def _read_text(path: Path) -> str:
+    from kg.errors import QueryError
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise QueryError(f"{path}: cannot read the query: {getattr(e, 'strerror', None) or e}") from None
+
+
+@command()
+def validate(
+    files: Annotated[Optional[list[Path]], typer.Argument(
+        help="RDF files to check with the ontology (same as --data).", show_default=False)] = None,
+    data: DataOption = None,
+    shapes: Annotated[Optional[Path], typer.Option(
+        "--shapes", metavar="FILE", help="SHACL shapes to check against (default: the shipped data/shapes.ttl).",
+        show_default=False)] = None,
+) -> None:
+    """Check the ontology and your files against the SHACL shapes.
+
+    Prints each violation as: focus node, property path, message. Exit code 1 if any.
+    """
+    from kg import terms
+    from kg.validate import validate as check
+
+    inputs = [*(files or []), *(data or [])]
+    violations = check(inputs, shapes or terms.SHAPES)
+    if violations:
+        focus_width = max(len(v.focus) for v in violations)
+        path_width = max(len(v.path) for v in violations)
+        for v in violations:
+            typer.echo(f"{v.focus:<{focus_width}}  {v.path:<{path_width}}  {v.message}")
+        typer.echo(f"{len(violations)} violation{'s' if len(violations) != 1 else ''}", err=True)
+        raise typer.Exit(1)
+    checked = ", ".join(p.name for p in [terms.ONTOLOGY, *inputs])
+    typer.echo(f"valid: {checked} conform to {(shapes or terms.SHAPES).name}")
+
+
+def main() -> None:
+    """Entry point of the ``kg`` console script."""
+    try:
+        app()
+    except BrokenPipeError:  # e.g. `kg sparql ... | head`: stop quietly, like other Unix tools
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""The `kg` command line: help, exit codes and one-line errors, in-process and as installed."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXTURES
+
+COMMANDS = ["sparql", "validate"]
+
+
+def test_cli_help_lists_every_command(cli):
+    result = cli("--help")
+    assert result.exit_code == 0
+    for name in COMMANDS:
+        assert name in result.output
+
+
+def test_cli_sparql_help_shows_an_example(cli):
+    result = cli("sparql", "--help")
+    assert result.exit_code == 0
+    assert "Example: kg sparql 'SELECT ?m WHERE { ?m a kg:Muscle }'" in result.output
+
+
+def test_cli_sparql_json(cli):
+    result = cli("sparql", "--format", "json", "SELECT ?s WHERE { ?s a kg:Muscle }")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["results"]["bindings"]
+
+
+def test_cli_sparql_from_stdin_and_file(cli, tmp_path):
+    query = "SELECT ?s WHERE { ?s a kg:Muscle }"
+    assert "kg:Quadriceps" in cli("sparql", "--format", "table", "-", input=query).stdout
+    path = tmp_path / "q.rq"
+    path.write_text(query)
+    assert "kg:Quadriceps" in cli("sparql", "--format", "table", "-f", str(path)).stdout
+
+
+def test_cli_sparql_no_result_exits_1(cli):
+    result = cli("sparql", "SELECT ?s WHERE { ?s a kg:NoSuchClass }")
+    assert result.exit_code == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["INSERT DATA { kg:a kg:b kg:c }"], "read-only"),
+    (["SELECT ?s WHERE { ?s ?p }"], "malformed SPARQL at line 1, column"),
+    (["--data", str(FIXTURES / "bad_syntax.ttl"), "ASK {}"], "bad_syntax.ttl:4:11: malformed Turtle"),
+    (["--data", "/no/such/file.ttl", "ASK {}"], "/no/such/file.ttl: no such file"),
+    (["--format", "turtle", "SELECT ?s WHERE { ?s ?p ?o }"], "is for CONSTRUCT and DESCRIBE"),
+    ([], "give the query as an argument"),
+])
+def test_cli_sparql_bad_input_is_one_line_exit_2(cli, args, message):
+    result = cli("sparql", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_cli_sparql_timeout(cli):
+    result = cli("sparql", "--timeout", "0.5",
+                 "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
+    assert result.exit_code == 2
+    assert "time limit" in result.stderr
+
+
+def test_cli_validate_passes_on_shipped_graph(cli):
+    result = cli("validate")
+    assert result.exit_code == 0
+    assert "valid" in result.stdout
+
+
+def test_cli_validate_fails_on_broken_file(cli):
+    result = cli("validate", str(FIXTURES / "broken_shapes.ttl"))
+    assert result.exit_code == 1
+    assert "kg:HeelPain" in result.stdout and "needs a skos:definition" in result.stdout
+
+
+def test_cli_unknown_option_is_usage_error(cli):
+    assert cli("sparql", "--no-such-option").exit_code == 2
+
+
+KG_SCRIPT = Path(sys.executable).parent / "kg"
+
+
+@pytest.mark.skipif(not KG_SCRIPT.exists(), reason="the kg console script is not installed beside this Python")
+def test_cli_installed_console_script_runs_from_any_directory(tmp_path, cache_dir):
+    env = {**os.environ, "KG_CACHE_DIR": str(cache_dir)}
+    done = subprocess.run([str(KG_SCRIPT), "sparql", "--format", "json", "SELECT ?s WHERE { ?s a kg:Muscle }"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["results"]["bindings"]

@@ -4,12 +4,16 @@ The rules are the RDFS/OWL 2 RL ones the ontology needs (class and property hier
 symmetric and transitive properties, property chains); which properties they apply to is read
 from the graph, so a user's own schema is reasoned over the same way. Stated triples never move:
 an inferred triple is only added when no graph holds it yet, so "stated" and "inferred" stay apart.
+The one exception is the property-chain rule, whose conclusions are the ontology's domain rules
+("an exercise that strengthens a muscle whose weakness causes an injury helps prevent it"): its
+graph records every conclusion, stated or not, so an answer can say both where a fact is stated
+and why it also follows.
 Domain and range are not used to add types; SHACL checks them instead (``kg validate``).
 """
 
 from collections.abc import Iterator
 
-from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
+from pyoxigraph import NamedNode, Quad, Store, Variable
 
 from . import terms
 
@@ -75,8 +79,8 @@ def chain_query(length: int) -> str:
     hops = " . ".join(f"?x{i} ?p{i + 1} ?x{i + 1}" for i in range(length))
     steps = " ".join(f"?p{i + 1}" for i in range(length))
     # pyoxigraph substitutes only variables that the SELECT projects, hence ?p and the steps.
-    return (f"SELECT DISTINCT ?s ?o ?p {steps} WHERE {{ {hops} . BIND(?x0 AS ?s) BIND(?x{length} AS ?o) "
-            f"FILTER NOT EXISTS {{ ?x0 ?p ?x{length} }} }}")
+    return (f"SELECT DISTINCT ?s ?o ?p ?rule {steps} WHERE {{ {hops} . BIND(?x0 AS ?s) BIND(?x{length} AS ?o) "
+            f"FILTER(!isLiteral(?s)) FILTER NOT EXISTS {{ GRAPH ?rule {{ ?x0 ?p ?x{length} }} }} }}")
 
 
 def infer(store: Store) -> dict[NamedNode, int]:
@@ -102,8 +106,9 @@ def _round(store: Store, property_chains) -> Iterator[tuple[NamedNode, list[Quad
     for prop, steps in property_chains:
         bindings = {Variable(f"p{i + 1}"): step for i, step in enumerate(steps)}
         bindings[Variable("p")] = prop
+        bindings[Variable("rule")] = terms.CHAIN_RULE
         rows = _select(store, chain_query(len(steps)), bindings)
-        yield terms.CHAIN_RULE, [Quad(r["s"], prop, r["o"], terms.CHAIN_RULE) for r in rows if not isinstance(r["s"], Literal)]
+        yield terms.CHAIN_RULE, [Quad(r["s"], prop, r["o"], terms.CHAIN_RULE) for r in rows]
 
 
 def _select(store: Store, query: str, substitutions=None) -> list:

@@ -52,12 +52,12 @@ RDFS_SUBPROPERTYOF = NamedNode(RDFS + "subPropertyOf")
 OWL_INVERSEOF = NamedNode(OWL + "inverseOf")
 
 #: Named graphs that hold materialized inferences; each is named after the rule that made it.
-SUBCLASS_RULE = kg("rule/subclass")
-SUBPROPERTY_RULE = kg("rule/subproperty")
-INVERSE_RULE = kg("rule/inverse")
-SYMMETRIC_RULE = kg("rule/symmetric")
-TRANSITIVE_RULE = kg("rule/transitive")
-CHAIN_RULE = kg("rule/chain")
+SUBCLASS_RULE = kg("SubclassRule")
+SUBPROPERTY_RULE = kg("SubpropertyRule")
+INVERSE_RULE = kg("InverseRule")
+SYMMETRIC_RULE = kg("SymmetricRule")
+TRANSITIVE_RULE = kg("TransitiveRule")
+CHAIN_RULE = kg("ChainRule")
 RULES = (SUBCLASS_RULE, SUBPROPERTY_RULE, INVERSE_RULE, SYMMETRIC_RULE, TRANSITIVE_RULE, CHAIN_RULE)
 
 

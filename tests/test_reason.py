@@ -66,8 +66,17 @@ def test_reason_stated_triples_are_not_copied_into_rule_graphs():
     from pyoxigraph import DefaultGraph
 
     assert _graph_of(store, "Running", "engages", "Glutes") == {DefaultGraph()}
-    triples = [(q.subject, q.predicate, q.object) for q in store]
-    assert len(triples) == len(set(triples))
+    outside_chains = [(q.subject, q.predicate, q.object) for q in store if q.graph_name != terms.CHAIN_RULE]
+    assert len(outside_chains) == len(set(outside_chains))
+
+
+def test_reason_chain_conclusions_are_recorded_even_when_stated():
+    store = Store()
+    store.load(input=SCHEMA + ":SideLegLifts :prevents :RunnersKnee .", format=RdfFormat.TURTLE)
+    infer(store)
+    from pyoxigraph import DefaultGraph
+
+    assert _graph_of(store, "SideLegLifts", "prevents", "RunnersKnee") == {DefaultGraph(), terms.CHAIN_RULE}
 
 
 def test_reason_reaches_a_fixpoint():

@@ -24,7 +24,7 @@ def test_validate_broken_fixture_reports_each_violation():
             "the fact kg:Quadriceps kg:prevents kg:Running has no source: "
             "add an rdf:Statement with dcterms:source") in found
     assert ("kg:Quadriceps", "kg:prevents",
-            "kg:Quadriceps is the subject of kg:prevents kg:Running, so it must be a kg:Exercise") in found
+            "kg:Quadriceps is the subject of kg:prevents kg:Running, so it must be a kg:Activity") in found
     assert ("kg:Running", "kg:prevents",
             "kg:Running is the object of kg:Quadriceps kg:prevents, so it must be a kg:Injury") in found
 

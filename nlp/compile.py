@@ -1,0 +1,106 @@
+"""Frame -> SPARQL. Queries are assembled only from IRIs the lexicon read from the graph, never
+from the question's text; every IRI is written by pyoxigraph's own term serializer."""
+
+from pyoxigraph import NamedNode
+
+from kg import terms
+
+from .frame import Check, Reading
+
+
+def iri(value: str) -> str:
+    """An IRI as SPARQL: a prefixed name where one is safe, else ``<...>`` (validated by pyoxigraph)."""
+    short = terms.shorten(value)
+    return short if not short.startswith("<") else str(NamedNode(value))
+
+
+def _term(reading: Reading, name: str) -> str:
+    node = reading.nodes[name]
+    return iri(node.iri) if node.iri else f"?{name}"
+
+
+def select(reading: Reading) -> str:
+    """The SELECT for one reading: ?answer, and every intermediate variable of a multi-hop chain."""
+    variables = [n for n, node in reading.nodes.items() if node.iri is None and n != reading.answer]
+    patterns = [f"  {_term(reading, h.subject)} {iri(h.prop)} {_term(reading, h.object)} ." for h in reading.hops]
+    for name, node in reading.nodes.items():
+        if node.iri is None and node.cls:
+            patterns.append(f"  ?{name} a {iri(node.cls)} .")
+    if not reading.hops:
+        patterns.append(f"  ?{reading.answer} skos:prefLabel ?label .")
+    projection = " ".join(f"?{v}" for v in [reading.answer, *variables])
+    return f"SELECT DISTINCT {projection} WHERE {{\n" + "\n".join(patterns) + "\n}"
+
+
+def ask_triple(s: str, p: str, o: str) -> str:
+    return f"ASK {{ {iri(s)} {iri(p)} {iri(o)} }}"
+
+
+def any_link(s: str, o: str) -> str:
+    """Every object property linking two entities, in either direction."""
+    return (f"SELECT DISTINCT ?s ?p ?o WHERE {{\n"
+            f"  {{ {iri(s)} ?p {iri(o)} BIND({iri(s)} AS ?s) BIND({iri(o)} AS ?o) }}\n"
+            f"  UNION {{ {iri(o)} ?p {iri(s)} BIND({iri(o)} AS ?s) BIND({iri(s)} AS ?o) }}\n"
+            f"  ?p a owl:ObjectProperty .\n}}")
+
+
+def denied(s: str, p: str | None, o: str) -> str:
+    """Negative property assertions about the two entities (with ``p``, or any property)."""
+    prop = iri(p) if p else "?p"
+    return (f"SELECT DISTINCT ?s ?p ?o ?title ?note WHERE {{\n"
+            f"  ?n a owl:NegativePropertyAssertion ; owl:assertionProperty ?p ;\n"
+            f"     owl:sourceIndividual ?s ; owl:targetIndividual ?o .\n"
+            f"  FILTER((?s = {iri(s)} && ?o = {iri(o)}) || (?s = {iri(o)} && ?o = {iri(s)}))\n"
+            + (f"  FILTER(?p = {prop})\n" if p else "")
+            + "  OPTIONAL { ?n dcterms:source/dcterms:title ?title }\n"
+              "  OPTIONAL { ?n skos:note ?note }\n}")
+
+
+def check(c: Check) -> str:
+    """The query shown for a yes/no question."""
+    if c.kind == "triple" and c.prop:
+        return ask_triple(c.subject, c.prop, c.object)
+    if c.kind == "triple":
+        return any_link(c.subject, c.object)
+    if c.kind == "type":
+        return f"ASK {{ {iri(c.subject)} a {iri(c.object)} }}"
+    if c.kind == "value":
+        return f"SELECT ?value WHERE {{ {iri(c.subject)} {iri(c.prop)} ?value }}"
+    raise ValueError(c.kind)
+
+
+def sources(s: str, p: str, o: str) -> str:
+    """The articles a stated triple cites, with their evidence notes."""
+    return (f"SELECT DISTINCT ?title ?note WHERE {{\n"
+            f"  ?st rdf:subject {iri(s)} ; rdf:predicate {iri(p)} ; rdf:object {iri(o)} .\n"
+            f"  OPTIONAL {{ ?st dcterms:source ?src . OPTIONAL {{ ?src dcterms:title ?title }} }}\n"
+            f"  OPTIONAL {{ ?st skos:note ?note }}\n}}")
+
+
+def describe(entity: str) -> str:
+    """Definition, class and names of one entity."""
+    return (f"SELECT ?definition ?name WHERE {{\n"
+            f"  OPTIONAL {{ {iri(entity)} skos:definition ?definition }}\n"
+            f"  OPTIONAL {{ {iri(entity)} skos:altLabel ?name }}\n}}")
+
+
+def values(entity: str) -> str:
+    """The literal values an entity has (beyond its names), with their properties."""
+    return (f"SELECT ?p ?value WHERE {{\n"
+            f"  {iri(entity)} ?p ?value . ?p a owl:DatatypeProperty .\n}}")
+
+
+def chain_premises(s: str, steps: list[str], o: str) -> str:
+    """The intermediate nodes that make a property chain hold between s and o."""
+    names = [f"?x{i}" for i in range(1, len(steps))]
+    nodes = [iri(s), *names, iri(o)]
+    patterns = " . ".join(f"{nodes[i]} {iri(step)} {nodes[i + 1]}" for i, step in enumerate(steps))
+    return f"SELECT DISTINCT {' '.join(names)} WHERE {{ {patterns} }}"
+
+
+def subproperty_premises(s: str, p: str, o: str) -> str:
+    return f"SELECT DISTINCT ?q WHERE {{ {iri(s)} ?q {iri(o)} . ?q rdfs:subPropertyOf {iri(p)} . FILTER(?q != {iri(p)}) }}"
+
+
+def transitive_premises(s: str, p: str, o: str) -> str:
+    return f"SELECT DISTINCT ?x WHERE {{ {iri(s)} {iri(p)} ?x . ?x {iri(p)} {iri(o)} }}"

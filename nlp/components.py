@@ -1,0 +1,259 @@
+"""spaCy rule components for questions, registered with ``Language.factory``.
+
+The pipeline is ``spacy.blank("en")`` plus, in order:
+
+- ``kg_lemmatizer``: sets each token's lemma and norm from the lexicon's lemma table;
+- ``kg_spellcheck``: maps a word the graph does not know to the closest word it does (typos);
+- ``kg_phrases``: finds the longest runs of lemmas that name an entity, a class or a relation.
+
+Each component takes the lexicon through ``load(lexicon)``; none of them lists domain words.
+"""
+
+import difflib
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from .grammar import grammatical
+
+SPANS = "kg"  # doc.spans key for matched phrases
+
+if not Doc.has_extension("kg_corrections"):
+    Doc.set_extension("kg_corrections", default=None)
+
+
+class Lemmatizer:
+    """Lemma and norm of every token from a lookup table built from the graph's own words."""
+
+    def __init__(self):
+        self.table: dict[str, str] = {}
+
+    def load(self, lexicon) -> None:
+        self.table = lexicon.lemmas
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            lower = token.lower_
+            lemma = self.table.get(lower, lower)
+            token.lemma_ = lemma
+            token.norm_ = lemma
+        return doc
+
+
+class Spellcheck:
+    """Read a word the graph does not know as the vocabulary word it was probably meant to be.
+
+    A correction is taken only when it looks like a typo: one letter dropped, added, or swapped
+    with its neighbour, or replaced by a key next to it on a QWERTY keyboard, keeping the first
+    letter; or, for words of nine letters or more, a close match (difflib ratio >= ``cutoff``) with
+    the same first letter. A word
+    next to another word that has no such correction is left alone: "shin splints" is a name the
+    graph lacks, not a typo of "sprints". Corrections are recorded on ``doc._.kg_corrections``.
+    """
+
+    def __init__(self, cutoff: float = 0.85):
+        self.cutoff = cutoff
+        self.known: set[str] = set()
+        self.long_words: list[str] = []
+        self.lemmas: dict[str, str] = {}
+
+    def load(self, lexicon) -> None:
+        self.lemmas = lexicon.lemmas
+        self.known = {w for w in lexicon.vocabulary() | set(lexicon.lemmas) if w.isalpha()}
+        self.long_words = sorted(w for w in self.known if len(w) >= 8)
+        self.names = {k for k in lexicon.patterns if " " not in k}
+
+    def __call__(self, doc: Doc) -> Doc:
+        unknown = {t.i for t in doc if self._unknown(t)}
+        fixes = {i: self._correct(doc[i].lower_) for i in unknown}
+        corrections = []
+        for i, fix in fixes.items():
+            if fix is None:
+                continue
+            neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(doc)]
+            neighbours += [j for j in (i - 2, i + 2) if 0 <= j < len(doc) and not doc[(i + j) // 2].text.strip()]
+            if any(j in unknown and fixes.get(j) is None for j in neighbours):
+                continue
+            doc[i].norm_ = self.lemmas.get(fix, fix)
+            corrections.append((i, doc[i].text, fix))
+        doc._.kg_corrections = corrections
+        return doc
+
+    def _unknown(self, token) -> bool:
+        word = token.lower_
+        return not (len(word) < 4 or not word.isalpha() or word in self.known or token.norm_ in self.known
+                    or word in STOP_WORDS or grammatical(word))
+
+    def _correct(self, word: str) -> str | None:
+        # People seldom mistype the first letter, so a correction keeps it (or swaps the first two).
+        near = [w for w in _one_edit(word) if w in self.known and (w[0] == word[0] or w[:2] == word[1::-1])]
+        if near:
+            # A word that is a whole name on its own ('injury') beats a piece of a longer one ('injure').
+            return sorted(near, key=lambda w: (self.lemmas.get(w, w) not in self.names, w))[0]
+        if len(word) >= 9:
+            close = [c for c in difflib.get_close_matches(word, self.long_words, n=3, cutoff=self.cutoff)
+                     if c[0] == word[0]]
+            return close[0] if close else None
+        return None
+
+
+_KEYBOARD = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
+
+
+def _adjacent_keys(letter: str) -> str:
+    for r, row in enumerate(_KEYBOARD):
+        c = row.find(letter)
+        if c >= 0:
+            near = row[max(0, c - 1):c] + row[c + 1:c + 2]
+            for other in (r - 1, r + 1):
+                if 0 <= other < len(_KEYBOARD):
+                    near += _KEYBOARD[other][max(0, c - 1):c + 2]
+            return near
+    return ""
+
+
+def _one_edit(word: str) -> set[str]:
+    """Words one typo away: a letter dropped, doubled or added, two neighbours swapped, a key slipped."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    out = set()
+    for i in range(len(word) + 1):
+        if i < len(word):
+            out.add(word[:i] + word[i + 1:])                       # an extra letter typed
+            for k in _adjacent_keys(word[i]):
+                out.add(word[:i] + k + word[i + 1:])               # a neighbouring key hit
+        if i < len(word) - 1:
+            out.add(word[:i] + word[i + 1] + word[i] + word[i + 2:])   # two letters swapped
+            if word[i] == word[i + 1]:
+                # the wrong letter doubled ("begginer"): undouble it, double a neighbour instead
+                single = word[:i] + word[i + 1:]
+                for j in range(max(0, i - 2), min(len(single), i + 3)):
+                    out.add(single[:j + 1] + single[j] + single[j + 1:])
+        for k in letters:
+            out.add(word[:i] + k + word[i:])                       # a letter left out
+    out.discard(word)
+    return out
+
+
+class Phrases:
+    """Longest-match lookup of lemma sequences against the lexicon's names and phrases.
+
+    A match becomes a span in ``doc.spans["kg"]`` labelled ``entity``, ``class`` or ``relation``;
+    its candidate IRIs, best first, are in ``doc.user_data["kg_candidates"]``. Pronouns inside a
+    name are skipped ("propel you forward"), and so are articles inside names of three words or
+    more ("keep the knees and feet aligned"); a two-word name must be typed whole, so "is running
+    an injury" does not read as "running injury".
+    """
+
+    def __init__(self):
+        self.max_words = 1
+        self.patterns: dict[str, list[list[str]]] = {}
+
+    def load(self, lexicon) -> None:
+        self.patterns = lexicon.patterns
+        # Whitespace and skipped words sit between a name's words, so allow for them in the window.
+        self.max_words = 2 * max((len(k.split()) for k in self.patterns), default=1) + 2
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .grammar import ARTICLES, PRONOUNS
+
+        norms = [t.norm_ for t in doc]
+        words = [t.lower_ for t in doc]
+        found = []  # (start, end, kind, iris, similarity)
+        for start in range(len(doc)):
+            if not (doc[start].is_alpha or doc[start].is_digit) or words[start] in PRONOUNS:
+                continue
+            for end in range(min(len(doc), start + self.max_words), start, -1):
+                if not (doc[end - 1].is_alpha or doc[end - 1].is_digit) or words[end - 1] in PRONOUNS \
+                        or (words[end - 1] in ARTICLES and end - start > 1):
+                    continue
+                span = [i for i in range(start, end) if norms[i].strip()]
+                strict = " ".join(norms[i] for i in span)
+                loose_span = [i for i in span if words[i] not in PRONOUNS]
+                loose = " ".join(norms[i] for i in loose_span)
+                entries = self.patterns.get(strict) or self.patterns.get(loose)
+                if not entries:
+                    bare = [i for i in loose_span if words[i] not in ARTICLES]
+                    if len(bare) >= 3:
+                        entries = self.patterns.get(" ".join(norms[i] for i in bare))
+                if entries:
+                    typed = " ".join(words[i] for i in span)
+                    found.extend(_candidates(start, end, typed, entries))
+        spans, candidates = [], {}
+        for start, end, kind, iris, _, _ in _resolve(found):
+            spans.append(Span(doc, start, end, label=kind))
+            candidates[(start, end, kind)] = iris
+        doc.spans[SPANS] = spans
+        doc.user_data["kg_candidates"] = candidates
+        return doc
+
+
+def _candidates(start, end, typed, entries):
+    """One match per kind; its IRIs ordered by how closely their own words resemble what was typed."""
+    by_kind: dict[str, dict[str, float]] = {}
+    for kind, iri, surface in entries:
+        score = by_kind.setdefault(kind, {})
+        score[iri] = max(score.get(iri, 0.0), difflib.SequenceMatcher(None, typed, surface).ratio())
+    for kind, score in by_kind.items():
+        iris = sorted(score, key=lambda i: -score[i])
+        best = [i for i in iris if score[i] == score[iris[0]]]
+        yield start, end, kind, (iris, best), max(score.values()), len(typed.split())
+
+
+#: Weight per word of a match when choosing how to cut a question into names: a reading that finds
+#: an entity beats one that finds only a class ("reduce the risk of injury" holds the entity
+#: "risk of injury", not the relation "reduce the risk of" and the class "injury").
+WEIGHTS = {"entity": 1.3, "relation": 1.0, "class": 0.8}
+
+
+def _resolve(found):
+    """The set of non-overlapping matches with the greatest total weight (weighted interval choice).
+
+    A class and a relation on the same words both stay (they agree: 'function', 'exercises'). On the
+    same words an entity and a relation compete; the one whose own words look most like what was
+    typed wins ('tones' is the relation 'tone', not the entity named 'toning').
+    """
+    groups: dict[tuple[int, int], list] = {}
+    for f in found:
+        groups.setdefault((f[0], f[1]), []).append(f)
+    options = []
+    for (start, end), matches in groups.items():
+        classes = [m for m in matches if m[2] == "class"]
+        others = sorted((m for m in matches if m[2] != "class"), key=lambda m: (-round(m[4], 3), m[2] != "entity"))
+        chosen = others[:1]
+        if classes and (not chosen or chosen[0][2] == "relation"):
+            chosen += classes[:1]
+        words = chosen[0][5]
+        # A name of several words is one thing: "running injury" is the class, not "running" + "injury".
+        bonus = 0.6 if words > 1 and chosen[0][2] != "relation" else 0.0
+        weight = max(WEIGHTS[m[2]] for m in chosen) * words + bonus
+        options.append((start, end, weight, chosen))
+    options.sort(key=lambda o: o[1])
+    # best[j]: the best total over the first j options (sorted by end), classic interval scheduling.
+    ends = [o[1] for o in options]
+    best = [(0.0, [])]
+    import bisect
+
+    for j, (start, end, weight, chosen) in enumerate(options):
+        k = bisect.bisect_right(ends, start, 0, j)
+        take = best[k][0] + weight
+        if take > best[j][0] + 1e-9:
+            best.append((take, best[k][1] + chosen))
+        else:
+            best.append(best[j])
+    return sorted(best[-1][1], key=lambda f: (f[0], f[1]))
+
+
+@Language.factory("kg_lemmatizer")
+def make_lemmatizer(nlp: Language, name: str) -> Lemmatizer:
+    return Lemmatizer()
+
+
+@Language.factory("kg_spellcheck", default_config={"cutoff": 0.85})
+def make_spellcheck(nlp: Language, name: str, cutoff: float) -> Spellcheck:
+    return Spellcheck(cutoff)
+
+
+@Language.factory("kg_phrases")
+def make_phrases(nlp: Language, name: str) -> Phrases:
+    return Phrases()

@@ -1,0 +1,234 @@
+"""Question -> Parse: the words matched to entities, classes and relations, and the question's form.
+
+The only words listed here are English grammar: question words, auxiliaries, commands, negation.
+Everything about the domain comes from the lexicon, which comes from the graph.
+"""
+
+from dataclasses import dataclass, field
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from .grammar import (ALL_OF, AUXILIARIES, COMMANDS, COUNTING, DEFINING, HOW_MODIFIERS, LISTING, NEGATIONS,
+                      PATH_WORDS, SUBORDINATE, WH_WORDS, grammatical)
+from .lexicon import Lexicon, normalize
+
+@dataclass
+class Mention:
+    """Words of the question matched to the graph: an entity, a class or a relation."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    iris: list[str]
+    start_char: int = 0
+    end_char: int = 0
+    best: list[str] = field(default_factory=list)   # the candidates whose own words match the typed ones best
+
+
+@dataclass
+class Parse:
+    """What the parser saw in a question, before any decision about its meaning."""
+
+    question: str
+    words: list[str]                      # lower-case text of each token
+    norms: list[str]                      # lemma (or spelling-corrected lemma) of each token
+    mentions: list[Mention]
+    form: str                             # wh | yesno | command | fragment
+    qword: str | None                     # what, which, where, how many, ...
+    command: str | None
+    negated: bool
+    all_of: bool
+    path_words: bool
+    defining: bool
+    counting: bool
+    listing: bool
+    passive_at: set[int]                  # token positions of relation words in a passive phrase
+    unknown: list[Mention] = field(default_factory=list)  # runs of content words the graph does not know
+    partial: list[Mention] = field(default_factory=list)  # runs of known words that name nothing whole
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[Mention]:
+        return [m for m in self.mentions if m.kind == kind]
+
+    @property
+    def content(self) -> bool:
+        """Whether any word at all was left once punctuation and spaces are dropped."""
+        return any(w.strip() and any(c.isalnum() for c in w) for w in self.words)
+
+
+class Parser:
+    """The spaCy pipeline with the graph's vocabulary loaded: ``parser(question) -> Parse``."""
+
+    def __init__(self, lexicon: Lexicon, nlp=None):
+        self.lexicon = lexicon
+        self.nlp = nlp if nlp is not None else make_nlp()
+        for name in ("kg_lemmatizer", "kg_spellcheck", "kg_phrases"):
+            self.nlp.get_pipe(name).load(lexicon)
+        self.vocabulary = lexicon.vocabulary()
+
+    def __call__(self, question: str) -> Parse:
+        from .components import SPANS
+
+        doc = self.nlp(normalize(question))
+        words = [t.lower_ for t in doc]
+        candidates = doc.user_data.get("kg_candidates", {})
+        mentions = []
+        for span in doc.spans[SPANS]:
+            if span.label_ == "relation" and (_auxiliary(doc, span) or _command(doc, span)):
+                continue
+            iris, best = candidates[(span.start, span.end, span.label_)]
+            mentions.append(Mention(span.label_, span.start, span.end, question[span.start_char:span.end_char],
+                                    iris, span.start_char, span.end_char, best))
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        qword, command = _question_word(words)
+        form = _form(words, qword, command)
+        unknown, partial = _leftovers(doc, question, covered, self.vocabulary)
+        corrections = [(typed, fixed) for i, typed, fixed in (doc._.kg_corrections or []) if i in covered]
+        return Parse(
+            question=question,
+            words=words,
+            norms=[t.norm_ for t in doc],
+            mentions=mentions,
+            form=form,
+            qword=qword,
+            command=command,
+            negated=any(w in NEGATIONS for w in words),
+            all_of=any(w in ALL_OF for w in words),
+            path_words=any(t.norm_ in PATH_WORDS or t.lower_ in PATH_WORDS for t in doc if t.i not in covered),
+            defining=any(w in DEFINING for w in words),
+            counting=qword == "how many" or any(w in COUNTING for w in words),
+            listing=command in ("list", "show", "name", "give", "enumerate", "display")
+            or any(w in LISTING for w in words),
+            passive_at=_passive(doc),
+            unknown=unknown,
+            partial=partial,
+            corrections=corrections,
+        )
+
+
+def make_nlp():
+    """``spacy.blank("en")`` with the rule components, not yet loaded with a lexicon."""
+    import spacy
+
+    from . import components  # noqa: F401  (registers the factories)
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_lemmatizer")
+    nlp.add_pipe("kg_spellcheck")
+    nlp.add_pipe("kg_phrases")
+    return nlp
+
+
+def _question_word(words: list[str]) -> tuple[str | None, str | None]:
+    qword = command = None
+    for i, word in enumerate(words):
+        if qword is None and word in WH_WORDS:
+            qword = "what" if word == "whats" else word
+            following = [w for w in words[i + 1:] if w.strip()]
+            if word == "how" and following and following[0] in HOW_MODIFIERS:
+                qword = f"how {following[0]}"
+        if command is None and word in COMMANDS:
+            command = word
+    return qword, command
+
+
+def _form(words: list[str], qword: str | None, command: str | None) -> str:
+    content = [w for w in words if w.strip() and any(c.isalnum() for c in w)]
+    clauses = _clause_starts(words)
+    opens_with_aux = any(w in AUXILIARIES for w in clauses)
+    asks_to_do = command is not None and any(
+        content[i] in AUXILIARIES and i + 2 < len(content) and content[i + 1] == "you" and content[i + 2] in COMMANDS
+        for i in range(len(content)))
+    if qword is not None and not (opens_with_aux and qword in SUBORDINATE and not asks_to_do):
+        return "wh"
+    if command is not None and (content and content[0] in COMMANDS or asks_to_do):
+        return "command"
+    if opens_with_aux or (qword is None and any(w in AUXILIARIES for w in content)):
+        return "yesno"
+    if qword is not None:
+        return "wh"
+    if command is not None:
+        return "command"
+    return "fragment"
+
+
+def _clause_starts(words: list[str]) -> list[str]:
+    """The first word of the question and of each clause after a comma, colon or dash."""
+    starts, expect = [], True
+    for w in words:
+        if not w.strip():
+            continue
+        if w in {",", ":", ";", "-", "--", "—", "–", "?", "!", "."}:
+            expect = True
+            continue
+        if expect and any(c.isalnum() for c in w):
+            starts.append(w)
+            expect = False
+    return starts
+
+
+def _passive(doc) -> set[int]:
+    """Positions of past participles after a form of 'be' or 'get' (were engaged, is used by)."""
+    found = set()
+    be = {"is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "am"}
+    for token in doc:
+        if token.i == 0:
+            continue
+        text = token.lower_
+        looks_participle = text.endswith(("ed", "en")) or text in {"made", "used", "done", "built", "worked"}
+        if not looks_participle:
+            continue
+        before = [t for t in doc[max(0, token.i - 4):token.i] if t.lower_.strip()]
+        nxt = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
+        if any(t.lower_ in be for t in before) or nxt == "by":
+            found.add(token.i)
+    return found
+
+
+def _auxiliary(doc, span) -> bool:
+    """Whether a one-word relation match is just an auxiliary ('what DO the adductors do?')."""
+    if span.end - span.start != 1 or span[0].lower_ not in AUXILIARIES:
+        return False
+    after = [t for t in doc[span.end:] if t.text.strip()]
+    return bool(after) and (after[0].is_alpha or after[0].is_digit)
+
+
+def _command(doc, span) -> bool:
+    """Whether a one-word relation match is the command opening the question ('define PFPS')."""
+    if span.end - span.start != 1 or span[0].lower_ not in COMMANDS:
+        return False
+    before = [t for t in doc[:span.start] if t.text.strip() and (t.is_alpha or t.is_digit)]
+    return not before or before[-1].lower_ in ("please", "you", "me")
+
+
+def _leftovers(doc, question: str, covered: set[int], vocabulary: set[str]):
+    """Runs of content words no mention covers: unknown to the graph, or known but naming nothing.
+
+    A run that mixes both ('bulgarian split squats') is an unknown term as a whole.
+    """
+    runs, current = [], []
+    for token in doc:
+        word = token.lower_
+        # Stop words count when the graph uses them in names ("side", "back", "front").
+        content = (token.is_alpha and token.i not in covered and len(word) > 1 and not grammatical(word)
+                   and (word not in STOP_WORDS or token.norm_ in vocabulary) and token.norm_ not in PATH_WORDS)
+        if content:
+            current.append(token)
+        elif not word.strip() and current:
+            continue
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    unknown, partial = [], []
+    for run in runs:
+        mention = Mention("unknown", run[0].i, run[-1].i + 1, question[run[0].idx:run[-1].idx + len(run[-1])], [],
+                          run[0].idx, run[-1].idx + len(run[-1]))
+        if all(t.norm_ in vocabulary for t in run):
+            mention.kind = "partial"
+            partial.append(mention)
+        else:
+            unknown.append(mention)
+    return unknown, partial

@@ -42,3 +42,7 @@ class NotFound(KgError):
     """An entity, class or path that the graph does not have."""
 
     exit_code = 1
+
+
+class QuestionError(KgError):
+    """A question with no words in it (empty, blank, or only punctuation)."""

@@ -58,6 +58,13 @@ class KnowledgeGraph:
         """The answer of an ASK query."""
         return bool(self.query(sparql, bindings))
 
+    def graphs(self, s, p, o) -> set[str]:
+        """The names of the graphs holding a triple; "" stands for the default graph."""
+        from pyoxigraph import DefaultGraph
+
+        return {"" if isinstance(q.graph_name, DefaultGraph) else q.graph_name.value
+                for q in self.store.quads_for_pattern(s, p, o, None)}
+
     def __len__(self) -> int:
         return len(self.store)
 

@@ -41,7 +41,8 @@ def shorten(iri: str) -> str:
     for prefix, namespace in _BY_LENGTH:
         if iri.startswith(namespace):
             local = iri[len(namespace) :]
-            if local and all(c.isalnum() or c in "_-." for c in local) and not local.endswith("."):
+            if (local and (local[0].isalnum() or local[0] == "_") and not local.endswith(".")
+                    and all(c.isalnum() or c in "_-." for c in local)):
                 return f"{prefix}:{local}"
     return f"<{iri}>"
 

@@ -80,6 +80,73 @@ def _write(data: bytes) -> None:
     sys.stdout.buffer.flush()
 
 
+@command(epilog="Examples: kg ask \"what prevents runner's knee?\"  |  kg ask --json \"is ITBS an injury?\"  |  "
+                "printf 'what causes ITBS?\\nwhere are the quads?\\n' | kg ask -")
+def ask(
+    question: Annotated[str, typer.Argument(
+        help="The question in plain English, or - to read one question per line from stdin.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (JSON Lines with -).")] = False,
+    show_sparql: Annotated[bool, typer.Option("--sparql", help="Also print the SPARQL that was run.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Also print the parse: words matched, question "
+                                                             "type, path through the schema.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Ask a question; the answer says where each fact comes from.
+
+    Exit code 0 when answered (including "no" and "not known"), 1 when the question was not
+    understood, 2 for an empty question or bad input.
+    """
+    from kg.errors import QuestionError
+    from kg.store import open_graph
+    from nlp import Asker
+
+    if question != "-" and not any(c.isalnum() for c in question):
+        raise QuestionError("empty question: ask something in plain English, e.g. kg ask \"what causes ITBS?\"")
+    asker = Asker(open_graph(data or []))
+    questions = [question] if question != "-" else [q.strip() for q in sys.stdin if q.strip()]
+    understood = True
+    for i, q in enumerate(questions):
+        try:
+            answer = asker.ask(q)
+        except QuestionError as e:
+            if question != "-":
+                raise
+            typer.echo(f"kg: error: line {i + 1}: {e}", err=True)
+            understood = False
+            continue
+        understood = understood and answer.understood
+        _render_answer(answer, asker, as_json, show_sparql, explain, header=q if question == "-" else None)
+    if not understood:
+        raise typer.Exit(1)
+
+
+def _render_answer(answer, asker, as_json: bool, show_sparql: bool, explain: bool, header: str | None) -> None:
+    from nlp import render
+
+    if as_json:
+        typer.echo(render.json_text(answer, explain=explain))
+        return
+    if header is not None:
+        typer.echo(f"Q: {header}")
+    typer.echo(render.text(answer, sparql=show_sparql, explain=explain, label=asker.lexicon.label), nl=False)
+    if header is not None:
+        typer.echo("")
+
+
+@command()
+def shell(
+    show_sparql: Annotated[bool, typer.Option("--sparql", help="Also print the SPARQL that was run.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Also print the parse.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Ask question after question at a prompt, with history and name completion (Tab)."""
+    from kg.store import open_graph
+    from nlp import Asker
+    from nlp.shell import run
+
+    raise typer.Exit(run(Asker(open_graph(data or [])), sparql=show_sparql, explain=explain))
+
+
 @command(epilog="Example: kg sparql 'SELECT ?m WHERE { ?m a kg:Muscle }'")
 def sparql(
     query: Annotated[Optional[str], typer.Argument(
@@ -114,12 +181,17 @@ def sparql(
         text = query
     engine.check_read_only(text)
     graph = open_graph(data or [])
-    default = "table" if sys.stdout.isatty() else "tsv"
+    default = "table" if _terminal() else "tsv"
     fmt_name = fmt.value if fmt else None
     output = isolate.call(lambda: engine.run(graph, text, fmt_name, results_default=default), timeout=timeout)
     _write(output.data)
     if output.empty:
         raise typer.Exit(1)
+
+
+def _terminal() -> bool:
+    """Whether output goes to a person (a table) rather than a pipe (TSV)."""
+    return sys.stdout.isatty()
 
 
 def _read_text(path: Path) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLES = Path(__file__).parent.parent / "examples"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -49,3 +50,25 @@ def cli():
         return runner.invoke(app, list(args), input=input)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def asker(graph):
+    """The question pipeline over the shipped graph, loaded once."""
+    from nlp import Asker
+
+    return Asker(graph)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the question-suite scores (macro precision, recall, F1, yes/no accuracy) after the run."""
+    from .questions.score import REPORTS
+
+    for name, result in REPORTS.items():
+        terminalreporter.section(f"question suite: {name}")
+        terminalreporter.write_line(
+            f"{result['questions']} questions: macro precision {result['macro_precision']:.3f}, "
+            f"macro recall {result['macro_recall']:.3f}, macro F1 {result['macro_f1']:.3f}, "
+            f"yes/no accuracy {result['yes_no_accuracy']:.3f}")
+        worst = sorted(result["by_category"].items(), key=lambda kv: kv[1])[:5]
+        terminalreporter.write_line("lowest categories: " + ", ".join(f"{c} {v:.2f}" for c, v in worst))

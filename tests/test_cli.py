@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES
+from .conftest import EXAMPLES, FIXTURES
 
-COMMANDS = ["sparql", "validate"]
+COMMANDS = ["ask", "shell", "sparql", "validate"]
 
 
 def test_cli_help_lists_every_command(cli):
@@ -94,3 +94,77 @@ def test_cli_installed_console_script_runs_from_any_directory(tmp_path, cache_di
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["results"]["bindings"]
+
+
+def test_cli_ask_answers_with_sources(cli):
+    result = cli("ask", "what prevents runner's knee?")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Runner's knee: prevented by lateral side steps, side leg lifts and "
+                                    "single-legged squat.")
+    assert "stated in “Does Running Trim Thigh Muscles?”" in result.stdout
+
+
+def test_cli_ask_json(cli):
+    result = cli("ask", "--json", "is spot reduction possible?")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["type"] == "yesno" and data["boolean"] is False and data["understood"] is True
+
+
+def test_cli_ask_sparql_and_explain(cli):
+    result = cli("ask", "--sparql", "--explain", "which muscles does sprinting engage?")
+    assert result.exit_code == 0
+    assert "SPARQL:" in result.stdout and "kg:Sprinting kg:engages ?answer" in result.stdout
+    assert "Parse:" in result.stdout and "entity: 'sprinting' -> sprinting" in result.stdout
+
+
+def test_cli_ask_not_understood_exits_1(cli):
+    result = cli("ask", "what is the capital of France?")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("I don't know")
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!?"])
+def test_cli_ask_empty_question_exits_2(cli, question):
+    result = cli("ask", question)
+    assert result.exit_code == 2
+    assert "empty question" in result.stderr
+
+
+def test_cli_ask_stdin_json_lines(cli):
+    result = cli("ask", "--json", "-", input="what causes ITBS?\n\nwhere are the quads?\nwhat is the capital of France?\n")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["question"] for line in lines] == ["what causes ITBS?", "where are the quads?",
+                                                    "what is the capital of France?"]
+    assert [line["understood"] for line in lines] == [True, True, False]
+    assert result.exit_code == 1  # one of them was not understood
+
+
+def test_cli_ask_with_user_data(cli):
+    result = cli("ask", "--data", str(EXAMPLES / "shin_splints.ttl"), "what prevents shin splints?")
+    assert result.exit_code == 0
+    assert "calf raises" in result.stdout and "inferred: property chain" in result.stdout
+
+
+def test_cli_ask_bad_data_exits_2(cli):
+    result = cli("ask", "--data", str(FIXTURES / "bad_syntax.ttl"), "what causes ITBS?")
+    assert result.exit_code == 2
+    assert "bad_syntax.ttl:4:11: malformed Turtle" in result.stderr
+
+
+def test_cli_shell_reads_questions_until_quit(cli):
+    result = cli("shell", input="help\nwhat causes ITBS?\nsparql ASK { kg:Running kg:engages kg:Glutes }\nquit\n"
+                                "what prevents runner's knee?\n")
+    assert result.exit_code == 0
+    assert "Ask a question in plain English" in result.stdout
+    assert "IT band syndrome: caused by weakness of glutes and hip muscles." in result.stdout
+    assert "Runner's knee" not in result.stdout  # after quit
+
+
+def test_shell_completes_names(asker):
+    from nlp.shell import Completer
+
+    completer = Completer(asker.lexicon)
+    assert "what prevents runner's knee" in completer.candidates("what prevents runner's k")
+    assert "what is IT band syndrome" in completer.candidates("what is IT band s")
+    assert completer.complete("where are the hamstr", 0) == "where are the hamstring"

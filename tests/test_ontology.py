@@ -5,7 +5,7 @@ from pyoxigraph import Literal, NamedNode
 
 from kg import open_graph, terms
 
-from .conftest import FIXTURES
+from .conftest import EXAMPLES, FIXTURES
 
 THIGH = "Does Running Trim Thigh Muscles?"
 INNER = "Does running help the inner thighs?"
@@ -214,7 +214,7 @@ def test_ontology_rules_are_described(graph):
 
 
 def test_ontology_user_extension_infers_prevention_with_no_code_change():
-    graph = open_graph([FIXTURES / "shin_splints.ttl"])
+    graph = open_graph([EXAMPLES / "shin_splints.ttl"])
     assert graph.ask("ASK { GRAPH kg:ChainRule { kg:CalfRaises kg:prevents kg:ShinSplints } }")
     assert graph.ask("ASK { GRAPH kg:InverseRule { kg:ShinSplints kg:preventedBy kg:CalfRaises } }")
     assert graph.ask("ASK { kg:ShinSplints a kg:Injury }")

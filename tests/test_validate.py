@@ -5,7 +5,7 @@ import pytest
 from kg.errors import DataError
 from kg.validate import validate
 
-from .conftest import FIXTURES
+from .conftest import EXAMPLES, FIXTURES
 
 
 def test_validate_shipped_graph_conforms():
@@ -13,7 +13,7 @@ def test_validate_shipped_graph_conforms():
 
 
 def test_validate_user_extension_conforms():
-    assert validate([FIXTURES / "shin_splints.ttl"]) == []
+    assert validate([EXAMPLES / "shin_splints.ttl"]) == []
 
 
 def test_validate_broken_fixture_reports_each_violation():

@@ -1,0 +1,51 @@
+"""Golden files: question -> type, SPARQL, answers, for a fixed set of questions of every shape.
+
+A change in how a question is read shows up here as a diff. After checking that the new output
+is right, regenerate with:  UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+GOLDEN = Path(__file__).parent / "golden" / "ask.jsonl"
+QUESTIONS = [
+    "what prevents runner's knee?",
+    "which muscles does sprinting engage?",
+    "what causes IT band syndrome?",
+    "where are the glutes?",
+    "what do the adductors do?",
+    "what is PFPS?",
+    "which exercises strengthen the muscles used when sprinting?",
+    "what injuries can weakness in the muscles engaged by running uphill cause?",
+    "how many exercises prevent ITBS?",
+    "list all injuries",
+    "does running make your legs bulky?",
+    "are the hamstrings stronger than the quads?",
+    "does sprinting engage the calves?",
+    "how are the glutes related to runner's knee?",
+    "how should a beginner start running?",
+    "hamstring exercises",
+    "what prevents shin splints?",
+    "knee pain",
+    "what is the capital of France?",
+]
+
+
+def _record(answer) -> dict:
+    return {"question": answer.question, "type": answer.type, "understood": answer.understood,
+            "sparql": answer.sparql, "answers": [[a.iri, a.inferred, a.sources] for a in answer.answers],
+            "boolean": answer.boolean, "count": answer.count, "text": answer.text}
+
+
+def test_golden_answers(asker):
+    records = [_record(asker.ask(q)) for q in QUESTIONS]
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+        pytest.skip("golden file rewritten")
+    expected = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines()]
+    assert [r["question"] for r in expected] == QUESTIONS
+    for got, want in zip(records, expected):
+        assert got == want, got["question"]

@@ -21,10 +21,14 @@ KG = str(BIN / "kg")
 PY = sys.executable
 
 #: (name, command, floor name); a floor has no floor of its own.
+FLOOR_SPARQL = "floor: import typer, pyoxigraph"
+FLOOR_ASK = "floor: import spacy, typer, pyoxigraph; spacy.blank('en')"
 CASES = [
-    ("floor: import typer, pyoxigraph", [PY, "-c", "import typer, pyoxigraph"], None),
+    (FLOOR_SPARQL, [PY, "-c", "import typer, pyoxigraph"], None),
     ("kg sparql (shipped graph)", [KG, "sparql", "--format", "json", "SELECT ?s WHERE { ?s a kg:Muscle }"],
-     "floor: import typer, pyoxigraph"),
+     FLOOR_SPARQL),
+    (FLOOR_ASK, [PY, "-c", "import spacy, typer, pyoxigraph; spacy.blank('en')"], None),
+    ("kg ask \"what prevents runner's knee?\"", [KG, "ask", "what prevents runner's knee?"], FLOOR_ASK),
 ]
 
 

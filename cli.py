@@ -232,6 +232,172 @@ def validate(
     typer.echo(f"valid: {checked} conform to {(shapes or terms.SHAPES).name}")
 
 
+class GraphFormat(str, enum.Enum):
+    svg = "svg"
+    png = "png"
+    dot = "dot"
+    mermaid = "mermaid"
+    graphml = "graphml"
+    json = "json"
+
+
+EntityArgument = Annotated[str, typer.Argument(help="A name or synonym (typos are forgiven).", show_default=False)]
+
+
+@command(epilog="Example: kg describe \"runner's knee\"")
+def describe(
+    entity: EntityArgument,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the card as JSON.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Show everything the graph says about one thing: names, definition, class, relations both
+    ways (inferred ones marked *), sources and external identifiers. Exit code 1 if unknown."""
+    import json
+    from dataclasses import asdict
+
+    from kg.describe import card, render
+    from kg.names import index
+    from kg.store import open_graph
+
+    graph = open_graph(data or [])
+    found = card(graph, index(graph).resolve(entity))
+    typer.echo(json.dumps(asdict(found), ensure_ascii=False, indent=1) if as_json else render(found), nl=as_json)
+
+
+@command(name="list", epilog="Examples: kg list  |  kg list exercises")
+def list_(
+    cls: Annotated[Optional[str], typer.Argument(metavar="[CLASS]", help="A class name: list its members.",
+                                                 show_default=False)] = None,
+    data: DataOption = None,
+) -> None:
+    """List the classes with how many things each holds, or the members of one class."""
+    from kg import terms
+    from kg.describe import classes, members
+    from kg.names import index
+    from kg.store import open_graph
+
+    graph = open_graph(data or [])
+    if cls is None:
+        rows = [(label, terms.shorten(iri), str(n)) for iri, label, n in classes(graph)]
+        _columns(("class", "name", "members"), rows)
+        return
+    found = members(graph, index(graph, classes=True).resolve(cls, what="class"))
+    _columns(("member", "name"), [(label, terms.shorten(iri)) for iri, label in found])
+    if not found:
+        raise typer.Exit(1)
+
+
+def _columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        typer.echo("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+
+
+@command(epilog="Example: kg path glutes \"side leg lifts\"")
+def path(
+    source: Annotated[str, typer.Argument(metavar="FROM", help="Where the path starts.", show_default=False)],
+    target: Annotated[str, typer.Argument(metavar="TO", help="Where it ends.", show_default=False)],
+    every: Annotated[bool, typer.Option("--all", help="Every path up to --max-length, not just the shortest.")] = False,
+    max_length: Annotated[int, typer.Option("--max-length", min=1, max=8, help="Longest path for --all, in links.")] = 4,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many paths.")] = 10,
+    data: DataOption = None,
+) -> None:
+    """Show how two things are connected, as chains of facts read in the direction they are stated.
+
+    Exit code 1 when there is no connection.
+    """
+    from kg.errors import NotFound
+    from kg.names import index
+    from kg.network import paths, render_path
+    from kg.store import open_graph
+
+    graph = open_graph(data or [])
+    names = index(graph)
+    a, b = names.resolve(source), names.resolve(target)
+    found = paths(graph, a, b, limit=limit, cutoff=max_length if every else None)
+    if not found:
+        raise NotFound(f"no path between {names.labels[a]!r} and {names.labels[b]!r}"
+                       + (f" of {max_length} links or fewer" if every else ""))
+    for p in found:
+        typer.echo(render_path(p))
+
+
+@command(epilog="Examples: kg graph \"runner's knee\" -o knee.png  |  kg graph --format mermaid")
+def graph(
+    entity: Annotated[Optional[str], typer.Argument(help="Draw this thing's neighbourhood (default: the whole graph).",
+                                                    show_default=False)] = None,
+    depth: Annotated[int, typer.Option("--depth", min=1, max=6, help="How many links out from ENTITY.")] = 1,
+    fmt: Annotated[Optional[GraphFormat], typer.Option(
+        "--format", help="svg, png (matplotlib), dot (Graphviz), mermaid, graphml (Gephi, Cytoscape), json "
+                         "(node-link). Default: from -o's extension, else mermaid.", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE.",
+                                                   show_default=False)] = None,
+    data: DataOption = None,
+) -> None:
+    """Draw the graph or one thing's neighbourhood, laid out in columns by class, or export it."""
+    from kg.draw import format_for, render
+    from kg.errors import FormatError
+    from kg.names import index
+    from kg.network import neighbourhood
+    from kg.store import open_graph
+
+    chosen = format_for(str(output) if output else None, fmt.value if fmt else None)
+    if output is None and chosen == "png" and _terminal():
+        raise FormatError("PNG is binary: give -o FILE, or pipe the output")
+    if output is not None:
+        _check_writable(output)
+    kg_graph = open_graph(data or [])
+    center = index(kg_graph).resolve(entity) if entity else None
+    picture = render(neighbourhood(kg_graph, center, depth), chosen)
+    if output is None:
+        _write(picture)
+        return
+    try:
+        output.write_bytes(picture)
+    except OSError as e:
+        raise FormatError(f"cannot write {output}: {e.strerror or e}") from None
+    typer.echo(f"wrote {output} ({chosen}, {len(picture):,} bytes)", err=True)
+
+
+def _check_writable(output: Path) -> None:
+    from kg.errors import FormatError
+
+    folder = output.parent if str(output.parent) else Path(".")
+    if output.is_dir():
+        raise FormatError(f"cannot write {output}: it is a directory")
+    if not folder.is_dir():
+        raise FormatError(f"cannot write {output}: no such directory {folder}")
+    if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        raise FormatError(f"cannot write {output}: permission denied")
+
+
+@command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Count triples stated and inferred and entities per class; name the most connected muscles
+    and injuries (degree and betweenness centrality)."""
+    import json
+
+    from kg.network import stats as compute
+    from kg.store import open_graph
+
+    result = compute(open_graph(data or []))
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    typer.echo(f"triples: {result['triples']} ({result['stated']} stated, {result['inferred']} inferred)")
+    typer.echo(f"entities: {result['entities']}; facts between them: {result['facts between entities']}")
+    typer.echo("entities per class:")
+    for kind, n in result["entities per class"].items():
+        typer.echo(f"  {kind}: {n}")
+    for title in ("most connected muscles", "most connected injuries"):
+        typer.echo(f"{title} (degree centrality, betweenness centrality):")
+        for row in result[title]:
+            typer.echo(f"  {row['label']}: {row['degree_centrality']:.3f}, {row['betweenness_centrality']:.3f}")
+
+
 def main() -> None:
     """Entry point of the ``kg`` console script."""
     try:

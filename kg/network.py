@@ -23,6 +23,7 @@ SELECT ?e ?label ?type WHERE {
   OPTIONAL { ?e a ?type . ?type a owl:Class }
 }"""
 _SUBCLASSES = "SELECT ?sub ?super WHERE { ?sub rdfs:subClassOf ?super . ?sub a owl:Class . FILTER(?sub != ?super) }"
+_COLUMNS = "SELECT ?c ?column ?label WHERE { ?c kg:displayColumn ?column . OPTIONAL { ?c rdfs:label ?label } }"
 _PROPERTIES = """
 SELECT ?p ?label ?inverse ?super WHERE {
   ?p a owl:ObjectProperty .
@@ -61,9 +62,15 @@ def network(graph):
             g.add_node(iri, label=row["label"].value)
         if "type" in row:
             types.setdefault(iri, set()).add(row["type"].value)
+    columns = {r["c"].value: (int(r["column"].value), r["label"].value if "label" in r else terms.shorten(r["c"].value))
+               for r in graph.select(_COLUMNS)}
     for iri, found in types.items():
         specific = sorted(t for t in found if not (below.get(t, set()) & found))
         g.nodes[iri]["type"] = specific[0] if specific else None
+        placed = sorted((columns[t][0], columns[t][1]) for t in specific if t in columns)
+        g.nodes[iri]["column"] = placed[0][0] if placed else 99
+        g.nodes[iri]["kind"] = placed[0][1] if placed else "other"
+        g.nodes[iri]["types"] = " ".join(sorted(found))
     labels, inverse_of, supers = {}, {}, {}
     for row in graph.select(_PROPERTIES):
         p = row["p"].value
@@ -74,7 +81,7 @@ def network(graph):
             supers.setdefault(p, set()).add(row["super"].value)
     rules = {r.value for r in terms.RULES}
     facts = {(row["s"].value, row["p"].value, row["o"].value) for row in graph.select(_FACTS)}
-    for s, p, o in facts:
+    for s, p, o in sorted(facts):
         if p in inverse_of:
             continue
         if any((s, q, o) in facts for q, ups in supers.items() if p in ups and q != p):
@@ -96,19 +103,14 @@ def paths(graph, a: str, b: str, *, limit: int = 3, cutoff: int | None = None) -
     undirected = nx.Graph(g)
     try:
         if cutoff is None:
-            found = list(_take(nx.all_shortest_paths(undirected, a, b), limit))
+            found = list(nx.all_shortest_paths(undirected, a, b))
         else:
-            found = sorted(nx.all_simple_paths(undirected, a, b, cutoff=cutoff), key=len)[:limit]
+            found = list(nx.all_simple_paths(undirected, a, b, cutoff=cutoff))
     except nx.NetworkXNoPath:
         return []
-    return [_path(g, nodes) for nodes in found]
-
-
-def _take(iterator, n):
-    for i, item in enumerate(iterator):
-        if i >= n:
-            return
-        yield item
+    # Shortest first; among equals, in the order of their text, so the output never shuffles.
+    built = sorted((_path(g, nodes) for nodes in found), key=lambda p: (len(p.steps), render_path(p)))
+    return built[:limit]
 
 
 def _path(g, nodes: list[str]) -> Path:
@@ -134,3 +136,51 @@ def render_path(path: Path) -> str:
         else:
             text += f" <- {label} <- {path.labels[v]}"
     return text
+
+
+def neighbourhood(graph, center: str | None = None, depth: int = 1):
+    """The whole network, or the part within ``depth`` links of ``center`` (either direction)."""
+    import networkx as nx
+
+    g = network(graph)
+    if center is None:
+        return g
+    near = nx.single_source_shortest_path_length(nx.Graph(g), center, cutoff=depth)
+    return g.subgraph(near).copy()
+
+
+def stats(graph, top: int = 5) -> dict:
+    """Triples stated and inferred, entities per class, and the most connected muscles and injuries.
+
+    Connectedness is degree centrality (share of other entities linked directly) and betweenness
+    centrality (share of shortest paths that pass through), on the network of facts.
+    """
+    import networkx as nx
+
+    rules = {r.value for r in terms.RULES}
+    inferred = sum(1 for q in graph.store if q.graph_name.__class__.__name__ != "DefaultGraph"
+                   and q.graph_name.value in rules)
+    g = network(graph)
+    undirected = nx.Graph(g)
+    degree = nx.degree_centrality(undirected)
+    between = nx.betweenness_centrality(undirected)
+    per_kind: dict[str, int] = {}
+    for _, data in g.nodes(data=True):
+        per_kind[data.get("kind", "other")] = per_kind.get(data.get("kind", "other"), 0) + 1
+
+    def ranked(cls) -> list[dict]:
+        nodes = [n for n, d in g.nodes(data=True) if cls.value in d.get("types", "").split()]
+        nodes.sort(key=lambda n: (-degree[n], -between[n], g.nodes[n]["label"]))
+        return [{"iri": n, "label": g.nodes[n]["label"], "degree_centrality": round(degree[n], 3),
+                 "betweenness_centrality": round(between[n], 3)} for n in nodes[:top]]
+
+    return {
+        "triples": len(graph.store),
+        "stated": len(graph.store) - inferred,
+        "inferred": inferred,
+        "entities": g.number_of_nodes(),
+        "facts between entities": g.number_of_edges(),
+        "entities per class": dict(sorted(per_kind.items())),
+        "most connected muscles": ranked(terms.MUSCLE),
+        "most connected injuries": ranked(terms.INJURY),
+    }

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pyoxigraph import NamedNode
 
 from kg import terms
+from kg.describe import negate
 
 from . import compile as sparql
 from .frame import Frame, Reading
@@ -379,7 +380,7 @@ class Answerer:
                 note = f" {r['note'].value}" if "note" in r else ""
                 s, p, o = r["s"].value, r["p"].value, r["o"].value
                 item = Item(o, self.lex.label(o), self.lex.specific_type(o), False, titles, why, self.lex.label(p))
-                return False, [item], f"No: the graph says {self.lex.label(s)} does not {self._verb(p)} " \
+                return False, [item], f"No: the graph says {self.lex.label(s)} {negate(self.lex.label(p))} " \
                                       f"{self.lex.label(o)} ({why}).{note}"
             if check.prop and self.lex.properties[check.prop].asymmetric and \
                     self.graph.ask(sparql.ask_triple(check.object, check.prop, check.subject)):
@@ -412,14 +413,6 @@ class Answerer:
         if label.startswith("is "):
             return f"the graph says {self.lex.label(entity)} is {'' if value else 'not '}{label[3:]}"
         return f"the graph says {self.lex.label(entity)} {label}: {'true' if value else 'false'}"
-
-    def _verb(self, prop: str) -> str:
-        """'results in' -> 'result in': the label read after 'does not'."""
-        label = self.lex.label(prop)
-        first, _, rest = label.partition(" ")
-        if first.endswith("s") and not first.endswith("ss"):
-            first = first[:-1]
-        return f"{first} {rest}".strip()
 
     def _fact_value(self, s: str, p: str, value) -> tuple[str, bool, list[str]]:
         rows = self.graph.select(

@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import EXAMPLES, FIXTURES
 
-COMMANDS = ["ask", "shell", "sparql", "validate"]
+COMMANDS = ["ask", "shell", "sparql", "validate", "describe", "list", "path", "graph", "stats"]
 
 
 def test_cli_help_lists_every_command(cli):
@@ -168,3 +168,82 @@ def test_shell_completes_names(asker):
     assert "what prevents runner's knee" in completer.candidates("what prevents runner's k")
     assert "what is IT band syndrome" in completer.candidates("what is IT band s")
     assert completer.complete("where are the hamstr", 0) == "where are the hamstring"
+
+
+def test_cli_describe(cli):
+    result = cli("describe", "runners knee")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("runner's knee  (kg:RunnersKnee)")
+    assert "prevented by:" in result.stdout and "DOID_14284" in result.stdout
+
+
+def test_cli_describe_unknown_exits_1_with_suggestions(cli):
+    result = cli("describe", "knee pain")
+    assert result.exit_code == 1
+    assert "did you mean" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_list(cli):
+    classes = cli("list")
+    assert classes.exit_code == 0 and "exercise" in classes.stdout
+    members = cli("list", "injuries")
+    assert members.exit_code == 0 and "IT band syndrome" in members.stdout and "runner's knee" in members.stdout
+    assert cli("list", "spaceships").exit_code == 1
+
+
+def test_cli_path(cli):
+    result = cli("path", "glutes", "side leg lifts")
+    assert result.exit_code == 0 and result.stdout.strip() == "glutes <- strengthens <- side leg lifts"
+    every = cli("path", "--all", "--max-length", "3", "sprinting", "ITBS")
+    assert every.exit_code == 0 and len(every.stdout.splitlines()) > 1
+
+
+def test_cli_path_none_exits_1(cli):
+    result = cli("path", "spot reduction", "glutes")
+    assert result.exit_code == 1 and "no path between" in result.stderr
+
+
+def test_cli_graph_writes_files(cli, tmp_path):
+    for name in ("knee.png", "knee.svg", "knee.dot", "knee.graphml", "knee.json", "knee.mmd"):
+        result = cli("graph", "runner's knee", "-o", str(tmp_path / name))
+        assert result.exit_code == 0, result.stderr
+        assert (tmp_path / name).stat().st_size > 100
+
+
+def test_cli_graph_mermaid_to_stdout(cli):
+    result = cli("graph", "runner's knee")
+    assert result.exit_code == 0 and result.stdout.startswith("flowchart LR")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--format", "bmp"], "bmp"),
+    (["-o", "/no/such/dir/knee.png"], "cannot write /no/such/dir/knee.png"),
+    (["-o", "knee.unknownext"], "cannot tell the format"),
+])
+def test_cli_graph_bad_output_exits_2(cli, args, message):
+    result = cli("graph", "runner's knee", *args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_cli_stats(cli):
+    result = cli("stats")
+    assert result.exit_code == 0
+    assert "inferred" in result.stdout and "degree centrality" in result.stdout
+    data = json.loads(cli("stats", "--json").stdout)
+    assert data["most connected muscles"][0]["label"] == "adductors"
+
+
+@pytest.mark.parametrize("args, heavy", [
+    (["sparql", "ASK { ?s ?p ?o }"], ["spacy", "rdflib", "networkx", "matplotlib"]),
+    (["describe", "glutes"], ["spacy", "networkx", "matplotlib"]),
+    (["path", "glutes", "knee"], ["spacy", "matplotlib"]),
+    (["graph", "glutes", "--format", "mermaid"], ["spacy", "matplotlib"]),
+])
+def test_cli_heavy_imports_only_where_needed(args, heavy, cache_dir, tmp_path):
+    code = ("import sys; from typer.testing import CliRunner; import cli; "
+            f"r = CliRunner().invoke(cli.app, {args!r}); "
+            f"print([m for m in {heavy!r} if m in sys.modules], r.exit_code)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent, capture_output=True,
+                          text=True, env={**os.environ, "KG_CACHE_DIR": str(cache_dir)}, timeout=120)
+    assert done.stdout.split()[0] == "[]", done.stdout + done.stderr

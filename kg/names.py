@@ -1,0 +1,88 @@
+"""Find an entity or class by any of its names: exact, then forgiving, then "did you mean ...".
+
+A light index over the graph's labels (no spaCy): names are compared after lower-casing, straight
+apostrophes, no possessive 's, hyphens as spaces and a final plural -s dropped, so "runners knee",
+"Runner’s Knee" and "ITBS" all find their entity; a close typo ("hamstirngs") is taken when one
+name is clearly closest.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from .errors import NotFound
+
+_NAMES = """
+SELECT ?e ?name ?pref WHERE {
+  { ?e skos:prefLabel ?name BIND(true AS ?pref) } UNION { ?e skos:altLabel ?name BIND(false AS ?pref) }
+  UNION { ?e skos:hiddenLabel ?name BIND(false AS ?pref) }
+  FILTER(isIRI(?e))
+}"""
+_CLASSES = """
+SELECT ?c ?name ?pref WHERE {
+  ?c a owl:Class . FILTER(isIRI(?c))
+  { ?c rdfs:label ?name BIND(true AS ?pref) } UNION { ?c skos:altLabel ?name BIND(false AS ?pref) }
+}"""
+
+
+def key(name: str) -> str:
+    """The form names are compared in."""
+    text = name.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"'s\b|(?<=s)'", "", text)
+    text = re.sub(r"[-_/]", " ", text)
+    words = re.findall(r"[a-z0-9]+", text)
+    return " ".join(_singular(w) for w in words)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us")):
+        return word[:-1]
+    return word
+
+
+@dataclass
+class Index:
+    """Names to IRIs, and each IRI's preferred name."""
+
+    names: dict[str, set[str]]
+    labels: dict[str, str]
+
+    def resolve(self, text: str, what: str = "entity") -> str:
+        """The IRI named ``text``. Raises NotFound (exit 1) with the closest names when unsure."""
+        wanted = key(text)
+        if not wanted:
+            raise NotFound(f"no {what} named {text!r}")
+        found = self.names.get(wanted, set())
+        if len(found) == 1:
+            return next(iter(found))
+        if len(found) > 1:
+            options = ", ".join(sorted(self.labels[i] for i in found))
+            raise NotFound(f"{text!r} names more than one {what}: {options}; use the full name")
+        scored = sorted(((difflib.SequenceMatcher(None, wanted, name).ratio(), name) for name in self.names),
+                        reverse=True)
+        if scored and scored[0][0] >= 0.85 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.05) \
+                and len(self.names[scored[0][1]]) == 1:
+            return next(iter(self.names[scored[0][1]]))
+        close = []
+        words = set(wanted.split())
+        for score, name in scored[:30]:
+            for iri in self.names[name]:
+                # Close in spelling, or sharing a word ("knee pain" -> "knee", "runner's knee").
+                if (score >= 0.6 or words & set(name.split())) and self.labels[iri] not in close:
+                    close.append(self.labels[iri])
+        hint = f"; did you mean {', '.join(repr(c) for c in close[:5])}?" if close else ""
+        raise NotFound(f"no {what} named {text!r}{hint}")
+
+
+def index(graph, classes: bool = False) -> Index:
+    """The name index of the graph's entities (things with a skos:prefLabel) or of its classes."""
+    names: dict[str, set[str]] = {}
+    labels: dict[str, str] = {}
+    for row in graph.select(_CLASSES if classes else _NAMES):
+        iri, name = row["e" if not classes else "c"].value, row["name"].value
+        names.setdefault(key(name), set()).add(iri)
+        if row["pref"].value == "true" or iri not in labels:
+            labels[iri] = name
+    return Index(names, labels)

@@ -1,0 +1,48 @@
+"""The network view: paths between things, neighbourhoods and statistics (networkx)."""
+
+from kg import terms
+from kg.network import neighbourhood, network, paths, render_path, stats
+
+KG = terms.KG
+
+
+def test_network_skips_bookkeeping(graph):
+    g = network(graph)
+    properties = {d["property"] for _, _, d in g.edges(data=True)}
+    assert terms.RDF + "type" not in properties and KG + "engagedBy" not in properties  # inverses repeat
+    assert all(n.startswith(KG) for n in g.nodes)
+    assert KG + "engages" in properties
+
+
+def test_path_shortest_reads_in_stated_direction(graph):
+    (found,) = paths(graph, KG + "Glutes", KG + "SideLegLifts")
+    assert render_path(found) == "glutes <- strengthens <- side leg lifts"
+
+
+def test_path_all_up_to_a_length(graph):
+    found = paths(graph, KG + "Sprinting", KG + "ITBandSyndrome", limit=20, cutoff=3)
+    rendered = [render_path(p) for p in found]
+    assert rendered[0] == "sprinting -> engages -> glutes -> weakness causes -> IT band syndrome"
+    assert all(len(p.steps) <= 3 for p in found) and len(found) > 1
+
+
+def test_path_none_between_unconnected(graph):
+    assert paths(graph, KG + "SpotReduction", KG + "Glutes") == []
+
+
+def test_neighbourhood_depth(graph):
+    one = neighbourhood(graph, KG + "RunnersKnee", 1)
+    assert set(one.nodes) == {KG + n for n in ("RunnersKnee", "Glutes", "HipMuscles", "Knee", "PatellofemoralJoint",
+                                                 "LateralSideSteps", "SideLegLifts", "SingleLeggedSquat")}
+    assert neighbourhood(graph, KG + "RunnersKnee", 2).number_of_nodes() > one.number_of_nodes()
+
+
+def test_stats_counts_and_centrality(graph):
+    result = stats(graph)
+    assert result["stated"] + result["inferred"] == result["triples"] == len(graph)
+    assert result["inferred"] > 0
+    assert result["entities per class"]["exercise"] == 10
+    muscles = result["most connected muscles"]
+    assert muscles[0]["label"] == "adductors"
+    assert muscles == sorted(muscles, key=lambda m: -m["degree_centrality"])
+    assert {i["label"] for i in result["most connected injuries"]} == {"runner's knee", "IT band syndrome"}

@@ -44,6 +44,28 @@ class SparqlFormat(str, enum.Enum):
     jsonld = "jsonld"
 
 
+StoreOption = Annotated[
+    Optional[Path],
+    typer.Option("--store", metavar="DIR", envvar="KG_STORE", show_default=False,
+                 help="Read a persistent store built by kg load (also $KG_STORE) instead of parsing files."),
+]
+
+
+def _open(data, store):
+    """The graph a command reads: a persistent store, or the ontology plus --data files."""
+    if store is not None:
+        if data:
+            from kg.errors import DataError
+
+            raise DataError("--data adds files when a graph is built; with --store, give them to kg load instead")
+        from kg.disk import open_store
+
+        return open_store(store)
+    from kg.store import open_graph
+
+    return open_graph(data or [])
+
+
 def command(*args, **kwargs):
     """``app.command`` that turns a KgError into its one-line message and exit code."""
 
@@ -90,6 +112,7 @@ def ask(
     explain: Annotated[bool, typer.Option("--explain", help="Also print the parse: words matched, question "
                                                              "type, path through the schema.")] = False,
     data: DataOption = None,
+    store: StoreOption = None,
 ) -> None:
     """Ask a question; the answer says where each fact comes from.
 
@@ -97,12 +120,11 @@ def ask(
     understood, 2 for an empty question or bad input.
     """
     from kg.errors import QuestionError
-    from kg.store import open_graph
     from nlp import Asker
 
     if question != "-" and not any(c.isalnum() for c in question):
         raise QuestionError("empty question: ask something in plain English, e.g. kg ask \"what causes ITBS?\"")
-    asker = Asker(open_graph(data or []))
+    asker = Asker(_open(data, store))
     questions = [question] if question != "-" else [q.strip() for q in sys.stdin if q.strip()]
     understood = True
     for i, q in enumerate(questions):
@@ -138,13 +160,13 @@ def shell(
     show_sparql: Annotated[bool, typer.Option("--sparql", help="Also print the SPARQL that was run.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Also print the parse.")] = False,
     data: DataOption = None,
+    store: StoreOption = None,
 ) -> None:
     """Ask question after question at a prompt, with history and name completion (Tab)."""
-    from kg.store import open_graph
     from nlp import Asker
     from nlp.shell import run
 
-    raise typer.Exit(run(Asker(open_graph(data or [])), sparql=show_sparql, explain=explain))
+    raise typer.Exit(run(Asker(_open(data, store)), sparql=show_sparql, explain=explain))
 
 
 @command(epilog="Example: kg sparql 'SELECT ?m WHERE { ?m a kg:Muscle }'")
@@ -159,6 +181,7 @@ def sparql(
     timeout: Annotated[Optional[float], typer.Option(
         "--timeout", metavar="SECONDS", min=0.001, help="Stop the query after SECONDS.", show_default=False)] = None,
     data: DataOption = None,
+    store: StoreOption = None,
 ) -> None:
     """Run a read-only SPARQL query on the graph.
 
@@ -169,7 +192,6 @@ def sparql(
     from kg import isolate
     from kg import sparql as engine
     from kg.errors import QueryError
-    from kg.store import open_graph
 
     if (query is None) == (file is None):
         raise QueryError("give the query as an argument, with -f FILE, or as - to read stdin (exactly one)")
@@ -180,10 +202,11 @@ def sparql(
     else:
         text = query
     engine.check_read_only(text)
-    graph = open_graph(data or [])
+    graph = _open(data, store)
     default = "table" if _terminal() else "tsv"
     fmt_name = fmt.value if fmt else None
-    output = isolate.call(lambda: engine.run(graph, text, fmt_name, results_default=default), timeout=timeout)
+    output = isolate.call(lambda: engine.run(graph.reopen(), text, fmt_name, results_default=default),
+                          timeout=timeout)
     _write(output.data)
     if output.empty:
         raise typer.Exit(1)
@@ -232,6 +255,37 @@ def validate(
     typer.echo(f"valid: {checked} conform to {(shapes or terms.SHAPES).name}")
 
 
+@command(epilog="Example: kg load clinic.ttl research.nq --store ~/runner-store; then kg ask --store ~/runner-store ...")
+def load(
+    files: Annotated[list[Path], typer.Argument(help="RDF files to load with the shipped ontology.", show_default=False)],
+    store: Annotated[Path, typer.Option("--store", metavar="DIR", envvar="KG_STORE", show_default=False,
+                                        help="The store directory to build (also $KG_STORE).")],
+    parser: Annotated[bool, typer.Option("--parser/--no-parser",
+                                         help="Also build the question parser's vocabulary, so the first "
+                                              "kg ask --store starts fast.")] = True,
+) -> None:
+    """Bulk-load files into a persistent on-disk store, with inferences, for --store DIR.
+
+    The store holds the shipped ontology plus exactly these files. Loading is atomic: until it
+    finishes, and if it is interrupted, the previous store stays in use.
+    """
+    from kg.disk import load as load_store
+
+    prepare = None
+    if parser:
+        def prepare(graph):
+            from nlp import load_lexicon, make_nlp
+
+            load_lexicon(graph, make_nlp())
+
+    report = load_store(files, store, prepare=prepare)
+    inferred = sum(report["inferred"].values())
+    typer.echo(f"loaded {len(report['files'])} files into {store} ({report['generation']}): "
+               f"{report['load_seconds']:.1f} s to load, {report['reason_seconds']:.1f} s to infer "
+               f"{inferred:,} triples" + (f", {report['prepare_seconds']:.1f} s for the parser's vocabulary"
+                                          if parser else ""))
+
+
 class GraphFormat(str, enum.Enum):
     svg = "svg"
     png = "png"
@@ -249,6 +303,7 @@ def describe(
     entity: EntityArgument,
     as_json: Annotated[bool, typer.Option("--json", help="Print the card as JSON.")] = False,
     data: DataOption = None,
+    store: StoreOption = None,
 ) -> None:
     """Show everything the graph says about one thing: names, definition, class, relations both
     ways (inferred ones marked *), sources and external identifiers. Exit code 1 if unknown."""
@@ -257,9 +312,8 @@ def describe(
 
     from kg.describe import card, render
     from kg.names import index
-    from kg.store import open_graph
 
-    graph = open_graph(data or [])
+    graph = _open(data, store)
     found = card(graph, index(graph).resolve(entity))
     typer.echo(json.dumps(asdict(found), ensure_ascii=False, indent=1) if as_json else render(found), nl=as_json)
 
@@ -269,14 +323,14 @@ def list_(
     cls: Annotated[Optional[str], typer.Argument(metavar="[CLASS]", help="A class name: list its members.",
                                                  show_default=False)] = None,
     data: DataOption = None,
+    store: StoreOption = None,
 ) -> None:
     """List the classes with how many things each holds, or the members of one class."""
     from kg import terms
     from kg.describe import classes, members
     from kg.names import index
-    from kg.store import open_graph
 
-    graph = open_graph(data or [])
+    graph = _open(data, store)
     if cls is None:
         rows = [(label, terms.shorten(iri), str(n)) for iri, label, n in classes(graph)]
         _columns(("class", "name", "members"), rows)
@@ -301,6 +355,7 @@ def path(
     max_length: Annotated[int, typer.Option("--max-length", min=1, max=8, help="Longest path for --all, in links.")] = 4,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many paths.")] = 10,
     data: DataOption = None,
+    store: StoreOption = None,
 ) -> None:
     """Show how two things are connected, as chains of facts read in the direction they are stated.
 
@@ -309,9 +364,8 @@ def path(
     from kg.errors import NotFound
     from kg.names import index
     from kg.network import paths, render_path
-    from kg.store import open_graph
 
-    graph = open_graph(data or [])
+    graph = _open(data, store)
     names = index(graph)
     a, b = names.resolve(source), names.resolve(target)
     found = paths(graph, a, b, limit=limit, cutoff=max_length if every else None)
@@ -333,20 +387,20 @@ def graph(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE.",
                                                    show_default=False)] = None,
     data: DataOption = None,
+    store: StoreOption = None,
 ) -> None:
     """Draw the graph or one thing's neighbourhood, laid out in columns by class, or export it."""
     from kg.draw import format_for, render
     from kg.errors import FormatError
     from kg.names import index
     from kg.network import neighbourhood
-    from kg.store import open_graph
 
     chosen = format_for(str(output) if output else None, fmt.value if fmt else None)
     if output is None and chosen == "png" and _terminal():
         raise FormatError("PNG is binary: give -o FILE, or pipe the output")
     if output is not None:
         _check_writable(output)
-    kg_graph = open_graph(data or [])
+    kg_graph = _open(data, store)
     center = index(kg_graph).resolve(entity) if entity else None
     picture = render(neighbourhood(kg_graph, center, depth), chosen)
     if output is None:
@@ -375,15 +429,15 @@ def _check_writable(output: Path) -> None:
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
     data: DataOption = None,
+    store: StoreOption = None,
 ) -> None:
     """Count triples stated and inferred and entities per class; name the most connected muscles
     and injuries (degree and betweenness centrality)."""
     import json
 
     from kg.network import stats as compute
-    from kg.store import open_graph
 
-    result = compute(open_graph(data or []))
+    result = compute(_open(data, store))
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
         return

@@ -39,9 +39,13 @@ def key(inputs: Iterable[tuple[str, bytes]], *extra: str) -> str:
     return h.hexdigest()[:32]
 
 
-def read(key: str, kind: str) -> bytes | None:
+def _entry(folder: Path | None, key: str, kind: str) -> Path:
+    return (folder or directory()) / (f"{key}.{kind}" if kind else key)
+
+
+def read(key: str, kind: str, folder: Path | None = None) -> bytes | None:
     """The body stored under ``key`` and ``kind``, or None when missing or corrupt."""
-    path = directory() / f"{key}.{kind}"
+    path = _entry(folder, key, kind)
     try:
         data = path.read_bytes()
     except OSError:
@@ -53,18 +57,24 @@ def read(key: str, kind: str) -> bytes | None:
     return None
 
 
-def write(key: str, kind: str, body: bytes) -> None:
-    """Store ``body`` atomically; a cache that cannot be written is skipped, not an error."""
-    folder = directory()
+def write(key: str, kind: str, body: bytes, folder: Path | None = None) -> bool:
+    """Store ``body`` atomically; a cache that cannot be written is skipped (False), not an error.
+
+    Entries in the user's cache directory are pruned to the most recent; a ``folder`` of one's own
+    (a persistent store) is not pruned.
+    """
+    target = folder or directory()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        target.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target, prefix=".tmp-")
         with os.fdopen(fd, "wb") as f:
             f.write(body + _TRAILER + hashlib.sha256(body).hexdigest().encode() + b"\n")
-        os.replace(tmp, folder / f"{key}.{kind}")
-        _prune(folder)
+        os.replace(tmp, _entry(folder, key, kind))
+        if folder is None:
+            _prune(target)
+        return True
     except OSError:
-        pass
+        return False
 
 
 def _prune(folder: Path) -> None:

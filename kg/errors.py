@@ -38,6 +38,10 @@ class ValidationError(KgError):
     """The shapes file itself could not be used."""
 
 
+class StoreError(KgError):
+    """A store directory that is missing, not a store, or being loaded by another process."""
+
+
 class NotFound(KgError):
     """An entity, class or path that the graph does not have."""
 

@@ -60,12 +60,12 @@ def load_file(store: Store, path: Path, content: bytes | None = None) -> None:
     try:
         store.load(input=content, format=fmt, base_iri=path.resolve().as_uri())
     except SyntaxError as e:
-        raise DataError(_syntax_message(path, fmt, content, e)) from None
+        raise DataError(syntax_message(path, fmt, content, e)) from None
     except (ValueError, OSError) as e:
         raise DataError(f"{path}: {e}") from None
 
 
-def _syntax_message(path: Path, fmt: RdfFormat, content: bytes, error: SyntaxError) -> str:
+def syntax_message(path: Path, fmt: RdfFormat, content: bytes, error: SyntaxError) -> str:
     """``file:line:column: what is wrong`` from a parser error."""
     text = str(error.msg if error.msg else error)
     # pyoxigraph appends "(file, line N)" and prefixes its own position phrase; we state both once.

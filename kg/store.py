@@ -4,6 +4,7 @@ Parsing and reasoning run once per set of inputs; the result is cached as N-Quad
 content of every input, so later commands only load the cache (a few milliseconds).
 """
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,10 +21,40 @@ class KnowledgeGraph:
     quad files, and the inferences (each in the named graph of its rule).
     """
 
-    def __init__(self, store: Store, key: str = "", inputs: Sequence[Path] = ()):
+    def __init__(self, store: Store, key: str = "", inputs: Sequence[Path] = (), path: Path | None = None):
         self.store = store
         self.key = key
         self.inputs = list(inputs)
+        self.path = path  # the on-disk generation of a persistent store (kg.disk); None in memory
+
+    def reopen(self) -> "KnowledgeGraph":
+        """The same graph, for a forked child: a persistent store is opened afresh, read-only."""
+        if self.path is None:
+            return self
+        return KnowledgeGraph(Store.read_only(str(self.path)), self.key, self.inputs, self.path)
+
+    def cache_path(self, kind: str) -> Path:
+        """Where a file derived from this graph is kept: inside a persistent store, else per user."""
+        if self.path is not None and os.access(self.path, os.W_OK):
+            return self.path / kind
+        if self.path is not None and (self.path / kind).exists():
+            return self.path / kind
+        return cache.directory() / f"{self.key}.{kind}"
+
+    def read_cache(self, kind: str) -> bytes | None:
+        """Work derived from this graph (the parser's lexicon), cached beside it."""
+        if self.path is not None:
+            found = cache.read(kind, "", folder=self.path)
+            if found is not None:
+                return found
+        return cache.read(self.key, kind) if self.key else None
+
+    def write_cache(self, kind: str, data: bytes) -> None:
+        """Cache work derived from this graph: inside a persistent store if it can, else per user."""
+        if self.path is not None and cache.write(kind, "", data, folder=self.path):
+            return
+        if self.key:
+            cache.write(self.key, kind, data)
 
     def query(self, sparql: str, bindings: dict | None = None) -> QuerySolutions | QueryBoolean | QueryTriples:
         """Run a SPARQL query with the ontology's prefixes pre-declared.
@@ -53,6 +84,13 @@ class KnowledgeGraph:
                     row[name] = term
             rows.append(row)
         return rows
+
+    def rows(self, sparql: str) -> list[tuple]:
+        """The rows of a SELECT as tuples of plain strings (None where unbound): the fast way to read
+        many rows, without a dict per row."""
+        results = self.query(sparql)
+        names = [v.value for v in results.variables]
+        return [tuple(None if s[n] is None else s[n].value for n in names) for s in results]
 
     def ask(self, sparql: str, bindings: dict | None = None) -> bool:
         """The answer of an ASK query."""

@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import EXAMPLES, FIXTURES
 
-COMMANDS = ["ask", "shell", "sparql", "validate", "describe", "list", "path", "graph", "stats"]
+COMMANDS = ["ask", "shell", "sparql", "validate", "describe", "list", "path", "graph", "stats", "load"]
 
 
 def test_cli_help_lists_every_command(cli):
@@ -247,3 +247,62 @@ def test_cli_heavy_imports_only_where_needed(args, heavy, cache_dir, tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent, capture_output=True,
                           text=True, env={**os.environ, "KG_CACHE_DIR": str(cache_dir)}, timeout=120)
     assert done.stdout.split()[0] == "[]", done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory, cache_dir):
+    from kg.disk import load
+
+    from nlp import load_lexicon, make_nlp
+
+    store = tmp_path_factory.mktemp("store") / "kg"
+    load([EXAMPLES / "shin_splints.ttl"], store, prepare=lambda g: load_lexicon(g, make_nlp()))
+    return store
+
+
+def test_cli_load_builds_a_store(cli, tmp_path):
+    store = tmp_path / "store"
+    result = cli("load", str(EXAMPLES / "shin_splints.ttl"), "--store", str(store))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("loaded 2 files into")
+    assert any(p.name.startswith("lexicon-") for p in next(store.glob("generation-*")).iterdir())
+
+
+def test_cli_load_bad_file_exits_2(cli, tmp_path):
+    result = cli("load", str(FIXTURES / "bad_syntax.nt"), "--store", str(tmp_path / "store"))
+    assert result.exit_code == 2 and "bad_syntax.nt:2:" in result.stderr
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["ask", "what prevents shin splints?"], "calf raises"),
+    (["sparql", "--format", "tsv", "SELECT ?x WHERE { ?x kg:prevents kg:ShinSplints }"], "CalfRaises"),
+    (["describe", "shin splints"], "medial tibial stress syndrome"),
+    (["path", "calf raises", "shin splints"], "calf raises -> prevents -> shin splints"),
+    (["graph", "shin splints", "--format", "mermaid"], "flowchart LR"),
+    (["stats"], "triples:"),
+])
+def test_cli_commands_read_the_store(cli, store_dir, args, expected):
+    result = cli(*args, "--store", str(store_dir))
+    assert result.exit_code == 0, result.output
+    assert expected in result.stdout
+
+
+def test_cli_store_from_environment(cli, store_dir, monkeypatch):
+    monkeypatch.setenv("KG_STORE", str(store_dir))
+    assert "calf raises" in cli("ask", "what prevents shin splints?").stdout
+
+
+def test_cli_store_timeout_runs_in_the_child(cli, store_dir):
+    result = cli("sparql", "--store", str(store_dir), "--timeout", "0.5",
+                 "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
+    assert result.exit_code == 2 and "time limit" in result.stderr
+
+
+def test_cli_store_with_data_is_refused(cli, store_dir):
+    result = cli("ask", "--store", str(store_dir), "--data", str(EXAMPLES / "shin_splints.ttl"), "what causes ITBS?")
+    assert result.exit_code == 2 and "give them to kg load" in result.stderr
+
+
+def test_cli_missing_store_exits_2(cli, tmp_path):
+    result = cli("ask", "--store", str(tmp_path / "nope"), "what causes ITBS?")
+    assert result.exit_code == 2 and "no such store" in result.stderr

@@ -10,7 +10,6 @@ question -> parse (spaCy rule components) -> frame (schema decides) -> compile (
 ['lateral side steps', 'side leg lifts', 'single-legged squat']
 """
 
-from kg import cache
 from kg.errors import QuestionError
 
 from .answer import Answer, Answerer, Item
@@ -22,23 +21,44 @@ __all__ = ["Answer", "Asker", "Item", "Lexicon", "load_lexicon"]
 
 
 def load_lexicon(graph, nlp, *, use_cache: bool = True) -> Lexicon:
-    """The lexicon of ``graph``: from the cache when its inputs are unchanged, else read by SPARQL.
+    """The lexicon of ``graph``: opened from its file when the inputs are unchanged, else read by SPARQL.
 
-    The cache entry is keyed by the graph's inputs and by the code that builds lexicons, so a
-    change to either builds a new one.
+    The file is named by the code that builds lexicons as well as by the graph, so a change to
+    either builds a new one; a damaged or half-written file is rebuilt, never trusted.
     """
-    kind = f"lexicon-{_builder_digest()}.json"
-    if use_cache and getattr(graph, "key", ""):
-        data = cache.read(graph.key, kind)
-        if data is not None:
-            try:
-                return Lexicon.from_json(data)
-            except (ValueError, KeyError, TypeError):
-                pass  # damaged or from another version: rebuild
-    lexicon = build_lexicon(graph, lambda text: [t.text for t in nlp.tokenizer(text)])
-    if use_cache and getattr(graph, "key", ""):
-        cache.write(graph.key, kind, lexicon.to_json())
-    return lexicon
+    import sqlite3
+    import tempfile
+    from pathlib import Path
+
+    kind = f"lexicon-{_builder_digest()}.sqlite"
+    if use_cache and hasattr(graph, "cache_path"):
+        path = graph.cache_path(kind)
+        try:
+            return Lexicon.open(path)
+        except (sqlite3.Error, ValueError, KeyError, OSError):
+            pass
+    else:
+        path = Path(tempfile.mkdtemp(prefix="kg-lexicon-")) / kind
+    return build_lexicon(graph, _tokenizer(nlp), path)
+
+
+def _tokenizer(nlp):
+    """spaCy's tokenizer, with a shortcut for names of plain words, which it would split on spaces.
+
+    A plain word is letters only and no tokenizer exception ("cannot" is two tokens); spaCy gives
+    exactly ``text.split()`` for those, so most of a large graph's names skip it.
+    """
+    import re
+
+    special = {key.lower() for key in nlp.tokenizer.rules}
+    plain = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
+
+    def tokenize(text: str) -> list[str]:
+        if plain.fullmatch(text) and not any(w.lower() in special for w in text.split()):
+            return text.split()
+        return [t.text for t in nlp.tokenizer(text)]
+
+    return tokenize
 
 
 def _builder_digest() -> str:

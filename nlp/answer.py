@@ -93,7 +93,7 @@ class Answerer:
             queries.append(query)
             for row in self.graph.select(query):
                 answer = row.get(reading.answer)
-                if not isinstance(answer, NamedNode) or answer.value not in self.lex.entities:
+                if not isinstance(answer, NamedNode) or not self.lex.has_entity(answer.value):
                     continue
                 for name, term in row.items():
                     if name != reading.answer:
@@ -209,8 +209,13 @@ class Answerer:
         return " → ".join(parts) + "."
 
     def _details(self, answers: list[Item]) -> str:
-        """The definition and literal facts of answers that carry them (advice: minutes, how often)."""
+        """The definition and literal facts of answers that carry them (advice: minutes, how often).
+
+        Only for a short answer: a long list is names, not descriptions.
+        """
         lines = []
+        if len(answers) > 10:
+            return ""
         for item in answers:
             rows = self.graph.select(sparql.values(item.iri))
             facts = sorted(f"{self.lex.label(r['p'].value)}: {r['value'].value}" for r in rows)
@@ -322,7 +327,7 @@ class Answerer:
             if self.lex.is_a(check.subject, cls):
                 boolean = True
                 text = f"Yes: {self.lex.label(check.subject)} is {_a(self.lex.label(cls))}."
-            elif any(self.lex.disjoint_with(t, cls) for t in self.lex.entities[check.subject].types
+            elif any(self.lex.disjoint_with(t, cls) for t in self.lex.entity(check.subject).types
                      if t in self.lex.classes):
                 boolean = False
                 own = self.lex.specific_type(check.subject)

@@ -54,15 +54,14 @@ class Spellcheck:
 
     def __init__(self, cutoff: float = 0.85):
         self.cutoff = cutoff
+        self.lexicon = None
         self.known: set[str] = set()
-        self.long_words: list[str] = []
         self.lemmas: dict[str, str] = {}
 
     def load(self, lexicon) -> None:
+        self.lexicon = lexicon
         self.lemmas = lexicon.lemmas
-        self.known = {w for w in lexicon.vocabulary() | set(lexicon.lemmas) if w.isalpha()}
-        self.long_words = sorted(w for w in self.known if len(w) >= 8)
-        self.names = {k for k in lexicon.patterns if " " not in k}
+        self.known = lexicon.vocabulary
 
     def __call__(self, doc: Doc) -> Doc:
         unknown = {t.i for t in doc if self._unknown(t)}
@@ -90,9 +89,9 @@ class Spellcheck:
         near = [w for w in _one_edit(word) if w in self.known and (w[0] == word[0] or w[:2] == word[1::-1])]
         if near:
             # A word that is a whole name on its own ('injury') beats a piece of a longer one ('injure').
-            return sorted(near, key=lambda w: (self.lemmas.get(w, w) not in self.names, w))[0]
+            return sorted(near, key=lambda w: (not self.lexicon.is_name(self.lemmas.get(w, w)), w))[0]
         if len(word) >= 9:
-            close = [c for c in difflib.get_close_matches(word, self.long_words, n=3, cutoff=self.cutoff)
+            close = [c for c in difflib.get_close_matches(word, self.lexicon.words_like(word), n=3, cutoff=self.cutoff)
                      if c[0] == word[0]]
             return close[0] if close else None
         return None
@@ -147,35 +146,38 @@ class Phrases:
 
     def __init__(self):
         self.max_words = 1
-        self.patterns: dict[str, list[list[str]]] = {}
+        self.lexicon = None
 
     def load(self, lexicon) -> None:
-        self.patterns = lexicon.patterns
+        self.lexicon = lexicon
         # Whitespace and skipped words sit between a name's words, so allow for them in the window.
-        self.max_words = 2 * max((len(k.split()) for k in self.patterns), default=1) + 2
+        self.max_words = 2 * lexicon.max_words + 2
 
     def __call__(self, doc: Doc) -> Doc:
         from .grammar import ARTICLES, PRONOUNS
 
         norms = [t.norm_ for t in doc]
         words = [t.lower_ for t in doc]
+        known = self.lexicon.vocabulary
+        lookup = self.lexicon.lookup
         found = []  # (start, end, kind, iris, similarity)
         for start in range(len(doc)):
-            if not (doc[start].is_alpha or doc[start].is_digit) or words[start] in PRONOUNS:
+            if not (doc[start].is_alpha or doc[start].is_digit) or words[start] in PRONOUNS or norms[start] not in known:
                 continue
             for end in range(min(len(doc), start + self.max_words), start, -1):
                 if not (doc[end - 1].is_alpha or doc[end - 1].is_digit) or words[end - 1] in PRONOUNS \
                         or (words[end - 1] in ARTICLES and end - start > 1):
                     continue
                 span = [i for i in range(start, end) if norms[i].strip()]
-                strict = " ".join(norms[i] for i in span)
                 loose_span = [i for i in span if words[i] not in PRONOUNS]
+                bare = [i for i in loose_span if words[i] not in ARTICLES]
+                if any(norms[i] not in known for i in bare):
+                    continue  # a word no name has: no name can match here, so skip the lookups
+                strict = " ".join(norms[i] for i in span)
                 loose = " ".join(norms[i] for i in loose_span)
-                entries = self.patterns.get(strict) or self.patterns.get(loose)
-                if not entries:
-                    bare = [i for i in loose_span if words[i] not in ARTICLES]
-                    if len(bare) >= 3:
-                        entries = self.patterns.get(" ".join(norms[i] for i in bare))
+                entries = lookup(strict) or (loose != strict and lookup(loose))
+                if not entries and len(bare) >= 3:
+                    entries = lookup(" ".join(norms[i] for i in bare))
                 if entries:
                     typed = " ".join(words[i] for i in span)
                     found.extend(_candidates(start, end, typed, entries))

@@ -6,6 +6,7 @@ direction, and over how many hops. A frame is data: the compiler turns it into S
 """
 
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -723,12 +724,20 @@ def _expected_class(relations, answer_class, lex) -> str | None:
 
 
 def _closest(term: str, expected: str | None, lex: Lexicon, n: int = 5) -> list[str]:
-    """Entities whose names are closest to ``term``; of the expected class first."""
+    """Entities whose names are closest to ``term``; of the expected class first.
+
+    Candidates are the entities sharing a word with the term and, if a class is expected, some of
+    its members; then difflib ranks them by spelling. The graph may be large, so nothing scans it.
+    """
     import difflib
 
     term = term.lower()
+    words = {lex.lemma(w) for w in re.findall(r"[a-z0-9]+", term)}
+    candidates = list(dict.fromkeys(lex.containing(words, every=False)[:200] +
+                                    (lex.members(expected, 200) if expected else [])))
     scored = []
-    for iri, entity in lex.entities.items():
+    for iri in candidates:
+        entity = lex.entity(iri)
         best = max(difflib.SequenceMatcher(None, term, name.lower()).ratio() for name in entity.names)
         scored.append((lex.is_a(iri, expected) if expected else False, best, iri))
     scored.sort(reverse=True)
@@ -739,13 +748,4 @@ def _closest(term: str, expected: str | None, lex: Lexicon, n: int = 5) -> list[
 
 def _containing(words: set[str], lex: Lexicon, every: bool) -> list[str]:
     """Entities with a name that contains every (or any) of the lemmas, most words first."""
-    if not words:
-        return []
-    scored = []
-    for iri, entity in lex.entities.items():
-        covered = set()
-        for name in entity.names:
-            covered |= words & {lex.lemma(t) for t in name.lower().replace("'", " ").replace("-", " ").split()}
-        if covered and (not every or covered == words):
-            scored.append((-len(covered), entity.label.lower(), iri))
-    return [iri for _, _, iri in sorted(scored)]
+    return lex.containing(words, every)

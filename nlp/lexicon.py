@@ -11,8 +11,12 @@ is the whole lemmatizer. The result is cached beside the graph, keyed by the sam
 """
 
 import json
+import os
 import re
+import sqlite3
+import tempfile
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from kg import terms
 
@@ -68,28 +72,91 @@ class Property:
     note: str | None = None
 
 
-@dataclass
 class Lexicon:
-    """Everything the parser knows, as plain data that round-trips through JSON."""
+    """Everything the parser knows about a graph.
 
-    entities: dict[str, Entity]
-    classes: dict[str, Klass]
-    properties: dict[str, Property]
-    lemmas: dict[str, str]
-    patterns: dict[str, list[list[str]]]   # lemmas -> [kind, iri, the name's own words]
-    disjoint: list[list[str]]
-    examples: list[str]
-    graph_labels: dict[str, str] = field(default_factory=dict)
-    about: str = ""
+    The schema (classes, properties), the lemma table and a few texts stay in memory; the names of
+    entities, the entities themselves and the words of their names live in a SQLite file beside
+    the graph's cache, read a row at a time. So a graph of a million triples opens as fast as the
+    shipped one, and a question only touches the handful of names it uses.
+    """
 
-    # -- lookups the parser uses ---------------------------------------------------------------
+    def __init__(self, classes: dict[str, Klass], properties: dict[str, Property], lemmas: dict[str, str],
+                 disjoint: list[list[str]], examples: list[str], graph_labels: dict[str, str], about: str,
+                 db: sqlite3.Connection, vocabulary: set[str], max_words: int):
+        self.classes = classes
+        self.properties = properties
+        self.lemmas = lemmas
+        self.disjoint = disjoint
+        self.examples = examples
+        self.graph_labels = graph_labels
+        self.about = about
+        self.db = db
+        self.vocabulary = vocabulary      # every word of every name and phrase (lemmas and as written)
+        self.max_words = max_words        # the longest name, in words
+        self._entities: dict[str, Entity | None] = {}
+
+    # -- names -----------------------------------------------------------------------------------
+
+    def lookup(self, key: str) -> list[tuple[str, str, str]]:
+        """(kind, iri, the name as written) for every name whose lemmas are ``key``."""
+        return self.db.execute("SELECT kind, iri, surface FROM patterns WHERE key = ?", (key,)).fetchall()
+
+    def is_name(self, word: str) -> bool:
+        """Whether a single word is a whole name or phrase on its own ('injury', but not 'injure')."""
+        return self.db.execute("SELECT 1 FROM patterns WHERE key = ? LIMIT 1", (word,)).fetchone() is not None
+
+    def words_like(self, word: str) -> list[str]:
+        """Vocabulary words that could be ``word`` mistyped: same first letter, length within two."""
+        return [w for (w,) in self.db.execute(
+            "SELECT word FROM words WHERE first = ? AND length BETWEEN ? AND ?",
+            (word[:1], len(word) - 2, len(word) + 2))]
+
+    def names_starting(self, prefix: str, limit: int = 50) -> list[str]:
+        """Entity and class names that start with ``prefix`` (any case), for completion."""
+        escaped = prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return [n for (n,) in self.db.execute(
+            "SELECT name FROM names WHERE lower LIKE ? ESCAPE '\\' ORDER BY lower LIMIT ?", (escaped + "%", limit))]
+
+    # -- entities ---------------------------------------------------------------------------------
+
+    def entity(self, iri: str) -> Entity | None:
+        if iri not in self._entities:
+            row = self.db.execute("SELECT label, names, types FROM entities WHERE iri = ?", (iri,)).fetchone()
+            self._entities[iri] = Entity(iri, row[0], json.loads(row[1]), json.loads(row[2])) if row else None
+        return self._entities[iri]
+
+    def has_entity(self, iri: str) -> bool:
+        return self.entity(iri) is not None
+
+    def entity_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM entities").fetchone()[0]
+
+    def containing(self, words: set[str], every: bool) -> list[str]:
+        """Entities with a name that holds every (or any) of the lemmas, most of them first."""
+        if not words:
+            return []
+        marks = ",".join("?" * len(words))
+        rows = self.db.execute(
+            f"SELECT w.iri, COUNT(DISTINCT w.word) AS n, e.label FROM entity_words w JOIN entities e ON e.iri = w.iri "
+            f"WHERE w.word IN ({marks}) GROUP BY w.iri ORDER BY n DESC, lower(e.label)", tuple(words)).fetchall()
+        return [iri for iri, n, _ in rows if not every or n == len(words)]
+
+    def members(self, cls: str, limit: int) -> list[str]:
+        """Some entities of a class (direct or inferred), by name."""
+        rows = self.db.execute("SELECT e.iri FROM entity_types t JOIN entities e ON e.iri = t.iri "
+                               "WHERE t.type = ? ORDER BY lower(e.label) LIMIT ?", (cls, limit)).fetchall()
+        return [iri for (iri,) in rows]
+
+    # -- lookups the parser uses ------------------------------------------------------------------
 
     def lemma(self, word: str) -> str:
         return self.lemmas.get(word, word)
 
     def label(self, iri: str) -> str:
-        if iri in self.entities:
-            return self.entities[iri].label
+        entity = self.entity(iri)
+        if entity is not None:
+            return entity.label
         if iri in self.classes:
             return self.classes[iri].label
         if iri in self.properties:
@@ -107,7 +174,7 @@ class Lexicon:
         """Whether the entity is an instance of ``cls`` (None means anything)."""
         if cls is None:
             return True
-        entity = self.entities.get(iri)
+        entity = self.entity(iri)
         return entity is not None and cls in entity.types
 
     def compatible(self, cls: str | None, other: str | None) -> bool:
@@ -124,7 +191,7 @@ class Lexicon:
 
     def specific_type(self, iri: str) -> str | None:
         """The most specific of the graph's classes the entity belongs to."""
-        entity = self.entities.get(iri)
+        entity = self.entity(iri)
         if entity is None:
             return None
         known = [t for t in entity.types if t in self.classes]
@@ -138,29 +205,21 @@ class Lexicon:
             return p.inverse, True
         return prop, False
 
-    def vocabulary(self) -> set[str]:
-        """Every lemma that appears in a name or phrase: what fuzzy matching may correct towards."""
-        return {word for key in self.patterns for word in key.split()}
-
-    # -- persistence ---------------------------------------------------------------------------
-
-    def to_json(self) -> bytes:
-        return json.dumps(asdict(self), separators=(",", ":")).encode()
+    # -- persistence ------------------------------------------------------------------------------
 
     @classmethod
-    def from_json(cls, data: bytes) -> "Lexicon":
-        raw = json.loads(data)
-        return cls(
-            entities={k: Entity(**v) for k, v in raw["entities"].items()},
-            classes={k: Klass(**v) for k, v in raw["classes"].items()},
-            properties={k: Property(**v) for k, v in raw["properties"].items()},
-            lemmas=raw["lemmas"],
-            patterns=raw["patterns"],
-            disjoint=raw["disjoint"],
-            examples=raw["examples"],
-            graph_labels=raw.get("graph_labels", {}),
-            about=raw.get("about", ""),
-        )
+    def open(cls, path: Path) -> "Lexicon":
+        """Open a lexicon saved by ``save``. Raises sqlite3.Error or ValueError if it is damaged."""
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("complete") != VERSION:
+            raise ValueError("incomplete lexicon")
+        small = json.loads(meta["small"])
+        vocabulary = {w for (w,) in db.execute("SELECT word FROM words")}
+        return cls({k: Klass(**v) for k, v in small["classes"].items()},
+                   {k: Property(**v) for k, v in small["properties"].items()},
+                   small["lemmas"], small["disjoint"], small["examples"], small["graph_labels"], small["about"],
+                   db, vocabulary, int(meta["max_words"]))
 
 
 # -- building from the graph ----------------------------------------------------------------------
@@ -170,11 +229,10 @@ SELECT ?e ?name ?kind WHERE {
   { ?e skos:prefLabel ?name BIND(0 AS ?kind) } UNION { ?e skos:altLabel ?name BIND(1 AS ?kind) }
   UNION { ?e skos:hiddenLabel ?name BIND(2 AS ?kind) }
   FILTER(isIRI(?e) && (LANG(?name) = "" || LANGMATCHES(LANG(?name), "en")))
-  FILTER NOT EXISTS { ?e a owl:Class } FILTER NOT EXISTS { ?e a owl:ObjectProperty }
-} ORDER BY ?e ?kind ?name"""
+}"""
 
 _TYPES = """
-SELECT DISTINCT ?e ?type WHERE { ?e skos:prefLabel ?l ; a ?type . FILTER(isIRI(?e) && isIRI(?type)) }"""
+SELECT ?e ?type WHERE { ?e skos:prefLabel ?l ; a ?type . FILTER(isIRI(?type)) }"""
 
 _CLASSES = """
 SELECT ?c ?name ?kind WHERE {
@@ -209,24 +267,29 @@ _RULE_LABELS = "SELECT ?r ?label WHERE { ?r a kg:InferenceRule ; rdfs:label ?lab
 _ABOUT = "SELECT ?about WHERE { ?o a owl:Ontology ; dcterms:description ?about } ORDER BY ?about LIMIT 1"
 
 
-def build(graph, tokenize) -> Lexicon:
-    """Read the vocabulary from ``graph`` (anything with ``select``); ``tokenize`` splits a string."""
+def build(graph, tokenize, path: Path) -> Lexicon:
+    """Read the vocabulary from ``graph`` (anything with ``select``) into a lexicon saved at ``path``.
+
+    ``tokenize`` splits a string into words the way the question pipeline does. The file is written
+    beside its final name and renamed into place, so a reader never sees half of it.
+    """
+    schema = {iri for (iri,) in graph.rows("SELECT ?x WHERE { { ?x a owl:Class } UNION { ?x a owl:ObjectProperty } "
+                                           "UNION { ?x a owl:DatatypeProperty } }")}
+    names: dict[str, list[tuple[int, str]]] = {}
+    for iri, name, kind in graph.rows(_NAMES):
+        if iri not in schema:
+            names.setdefault(iri, []).append((int(kind), name))
     entities: dict[str, Entity] = {}
-    for row in graph.select(_NAMES):
-        iri, name, kind = row["e"].value, row["name"].value, int(row["kind"].value)
-        entity = entities.get(iri)
-        if entity is None:
-            entity = entities[iri] = Entity(iri, name if kind == 0 else "", [], [])
-        if kind == 0 and not entity.label:
-            entity.label = name
-        if name not in entity.names:
-            entity.names.append(name)
-    for iri, entity in list(entities.items()):
-        if not entity.label:
-            entity.label = entity.names[0]
-    for row in graph.select(_TYPES):
-        if row["e"].value in entities:
-            entities[row["e"].value].types.append(row["type"].value)
+    for iri, found in names.items():
+        found.sort()
+        ordered = list(dict.fromkeys(name for _, name in found))
+        entities[iri] = Entity(iri, ordered[0], ordered, [])
+    types: dict[str, set[str]] = {}
+    for iri, cls in graph.rows(_TYPES):
+        if iri in entities:
+            types.setdefault(iri, set()).add(cls)
+    for iri, found in types.items():
+        entities[iri].types = sorted(found)
 
     classes: dict[str, Klass] = {}
     for row in graph.select(_CLASSES):
@@ -270,9 +333,11 @@ def build(graph, tokenize) -> Lexicon:
     graph_labels = {row["r"].value: row["label"].value for row in graph.select(_RULE_LABELS)}
 
     about = next((row["about"].value for row in graph.select(_ABOUT)), "")
-    lexicon = Lexicon(entities, classes, properties, {}, {}, disjoint, examples, graph_labels, about)
-    _add_patterns(lexicon, tokenize)
-    return lexicon
+    small = {"classes": {k: asdict(v) for k, v in classes.items()},
+             "properties": {k: asdict(v) for k, v in properties.items()},
+             "disjoint": disjoint, "examples": examples, "graph_labels": graph_labels, "about": about}
+    _save(path, entities, classes, properties, small, tokenize)
+    return Lexicon.open(path)
 
 
 def _read_list(graph, node) -> list:
@@ -287,28 +352,74 @@ def _read_list(graph, node) -> list:
     return items
 
 
-def _add_patterns(lexicon: Lexicon, tokenize) -> None:
-    """Lemmatize every name and phrase; index them by their lemma sequence."""
-    named = [("entity", iri, name) for iri, e in lexicon.entities.items() for name in e.names]
-    named += [("class", iri, name) for iri, c in lexicon.classes.items() for name in c.names]
-    named += [("relation", iri, phrase) for iri, p in lexicon.properties.items() for phrase in p.phrases]
-    words = {}
-    tokenized = []
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE patterns (key TEXT, kind TEXT, iri TEXT, surface TEXT);
+CREATE TABLE entities (iri TEXT PRIMARY KEY, label TEXT, names TEXT, types TEXT);
+CREATE TABLE entity_types (type TEXT, iri TEXT);
+CREATE TABLE entity_words (word TEXT, iri TEXT);
+CREATE TABLE words (word TEXT PRIMARY KEY, first TEXT, length INTEGER);
+CREATE TABLE names (lower TEXT, name TEXT);
+"""
+_INDEXES = """
+CREATE INDEX patterns_key ON patterns (key);
+CREATE INDEX entity_types_type ON entity_types (type);
+CREATE INDEX entity_words_word ON entity_words (word);
+CREATE INDEX words_first ON words (first, length);
+CREATE INDEX names_lower ON names (lower);
+"""
+
+
+def _save(path: Path, entities, classes, properties, small: dict, tokenize) -> None:
+    """Lemmatize every name and phrase, index them by their lemmas, and write it all to SQLite."""
+    named = [("entity", iri, name) for iri, e in entities.items() for name in e.names]
+    named += [("class", iri, name) for iri, c in classes.items() for name in c.names]
+    named += [("relation", iri, phrase) for iri, p in properties.items() for phrase in p.phrases]
+    tokenized, words = [], {}
     for kind, iri, text in named:
-        tokens = [t.lower() for t in tokenize(normalize(text)) if t.strip()]
+        tokens = [t.lower() for t in tokenize(normalize(text)) if t.strip()]  # (fast for plain words)
         tokenized.append((kind, iri, tokens))
         for token in tokens:
             words[token] = None
-    lexicon.lemmas = lemma_table(list(words))
+    lemmas = lemma_table(list(words))
+    patterns, entity_words, max_words = set(), set(), 1
     for kind, iri, tokens in tokenized:
         bare = [t for t in tokens if t not in DETERMINERS]
         for variant in (tokens, bare):
-            if not variant:
-                continue
-            key = " ".join(lexicon.lemma(t) for t in variant)
-            entry = [kind, iri, " ".join(variant)]
-            if entry not in lexicon.patterns.setdefault(key, []):
-                lexicon.patterns[key].append(entry)
+            if variant:
+                key = " ".join(lemmas.get(t, t) for t in variant)
+                patterns.add((key, kind, iri, " ".join(variant)))
+                max_words = max(max_words, len(variant))
+                if kind == "entity":
+                    entity_words.update((word, iri) for word in key.split())
+    vocabulary = {w for key, _, _, _ in patterns for w in key.split()} | set(lemmas)
+    small = {**small, "lemmas": lemmas}
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lexicon-", suffix=".tmp")
+    os.close(fd)
+    try:
+        db = sqlite3.connect(tmp)
+        db.executescript(_SCHEMA)
+        db.executemany("INSERT INTO patterns VALUES (?, ?, ?, ?)", sorted(patterns))
+        db.executemany("INSERT INTO entities VALUES (?, ?, ?, ?)",
+                       ((iri, e.label, json.dumps(e.names), json.dumps(e.types)) for iri, e in entities.items()))
+        db.executemany("INSERT INTO entity_types VALUES (?, ?)",
+                       ((t, iri) for iri, e in entities.items() for t in e.types))
+        db.executemany("INSERT INTO entity_words VALUES (?, ?)", sorted(entity_words))
+        db.executemany("INSERT INTO words VALUES (?, ?, ?)", ((w, w[:1], len(w)) for w in sorted(vocabulary)))
+        db.executemany("INSERT INTO names VALUES (?, ?)", sorted(
+            {(n.lower(), n) for e in entities.values() for n in e.names} |
+            {(n.lower(), n) for c in classes.values() for n in c.names}))
+        db.executescript(_INDEXES)
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [("small", json.dumps(small)),
+                                                          ("max_words", str(max_words)), ("complete", VERSION)])
+        db.commit()
+        db.close()
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def lemma_table(words: list[str]) -> dict[str, str]:
@@ -321,6 +432,8 @@ def lemma_table(words: list[str]) -> dict[str, str]:
         chosen[word] = _lemma(lemminflect, word)
         table[word] = chosen[word]
     for word, lemma in chosen.items():
+        if not lemminflect.getAllLemmas(word) and not lemminflect.getAllLemmas(lemma):
+            continue  # a word the dictionary does not know has no inflections it knows either
         for forms in lemminflect.getAllInflections(lemma).values():
             for form in forms:
                 table.setdefault(form, lemma)

@@ -65,7 +65,7 @@ class Parser:
         self.nlp = nlp if nlp is not None else make_nlp()
         for name in ("kg_lemmatizer", "kg_spellcheck", "kg_phrases"):
             self.nlp.get_pipe(name).load(lexicon)
-        self.vocabulary = lexicon.vocabulary()
+        self.vocabulary = lexicon.vocabulary
 
     def __call__(self, question: str) -> Parse:
         from .components import SPANS

@@ -22,9 +22,7 @@ class Completer:
     """Completes the name being typed from the graph's entity and class names (readline style)."""
 
     def __init__(self, lexicon):
-        names = {n for e in lexicon.entities.values() for n in e.names}
-        names |= {n for c in lexicon.classes.values() for n in c.names}
-        self.names = sorted(names, key=str.lower)
+        self.lexicon = lexicon
         self.matches: list[str] = []
 
     def candidates(self, line: str) -> list[str]:
@@ -39,7 +37,7 @@ class Completer:
             if not tail.strip():
                 continue
             head = line[: len(line) - len(tail)]
-            found = [head + n for n in self.names if n.lower().startswith(tail.lower()) and n.lower() != tail.lower()]
+            found = [head + n for n in self.lexicon.names_starting(tail) if n.lower() != tail.lower()]
             if found:
                 return list(dict.fromkeys(found))
         return []
@@ -66,7 +64,7 @@ def run(asker, stdin=None, stdout=None, *, sparql: bool = False, explain: bool =
     interactive = stdin.isatty() and stdout.isatty()
     if interactive:
         _setup_readline(asker.lexicon)
-        stdout.write(f"runner-kg shell: {len(asker.lexicon.entities)} things in the graph. "
+        stdout.write(f"runner-kg shell: {asker.lexicon.entity_count()} things in the graph. "
                      "Type 'help', or a question.\n")
     while True:
         try:

@@ -222,3 +222,11 @@ def test_ask_lexicon_is_cached(fresh_cache, monkeypatch):
     Asker(open_graph())
     monkeypatch.setattr(nlp, "build_lexicon", lambda *a, **k: pytest.fail("lexicon rebuilt despite the cache"))
     assert Asker(open_graph()).ask("what causes ITBS?").answers
+
+
+def test_ask_damaged_lexicon_is_rebuilt(fresh_cache):
+    Asker(open_graph())
+    (lexicon,) = fresh_cache.glob("*.lexicon-*.sqlite")
+    lexicon.write_bytes(b"not a database" * 100)
+    assert Asker(open_graph()).ask("what causes ITBS?").answers
+    assert lexicon.read_bytes()[:15] == b"SQLite format 3"

@@ -4,9 +4,16 @@ Only meaningful edges are kept: object-property facts between named entities, re
 direction they are stated (an inverse property would only repeat them backwards), and the most
 specific property where a subproperty also holds. Labels, sources, types and reification nodes are
 bookkeeping and stay out.
+
+Paths and neighbourhoods are found by growing a local network outwards from the entities named,
+a few SPARQL queries per step, so their cost depends on the neighbourhood, not on the size of the
+graph. The whole network is built only for what needs all of it (`kg stats`, a picture of
+everything).
 """
 
 from dataclasses import dataclass
+
+from pyoxigraph import NamedNode
 
 from . import terms
 
@@ -17,8 +24,17 @@ SELECT DISTINCT ?s ?p ?o WHERE {
   ?s skos:prefLabel ?sl . ?o skos:prefLabel ?ol .
   FILTER(isIRI(?s) && isIRI(?o))
 }"""
+_NEAR = """
+SELECT DISTINCT ?s ?p ?o WHERE {
+  VALUES ?n { %s }
+  { ?n ?p ?o BIND(?n AS ?s) } UNION { ?s ?p ?n BIND(?n AS ?o) }
+  ?p a owl:ObjectProperty .
+  FILTER(isIRI(?s) && isIRI(?o))
+  FILTER EXISTS { ?s skos:prefLabel ?sl } FILTER EXISTS { ?o skos:prefLabel ?ol }
+}"""
 _NODES = """
 SELECT ?e ?label ?type WHERE {
+  %s
   ?e skos:prefLabel ?label . FILTER(isIRI(?e))
   OPTIONAL { ?e a ?type . ?type a owl:Class }
 }"""
@@ -31,6 +47,8 @@ SELECT ?p ?label ?inverse ?super WHERE {
   OPTIONAL { ?p owl:inverseOf ?inverse }
   OPTIONAL { ?p rdfs:subPropertyOf ?super . FILTER(?super != ?p) }
 }"""
+#: A neighbourhood stops growing past this many entities (a path search then reports no path).
+BUDGET = 20_000
 
 
 @dataclass
@@ -42,62 +60,129 @@ class Path:
     labels: dict[str, str]
 
 
-def network(graph):
-    """A networkx MultiDiGraph of entities and facts, built once per loaded graph."""
-    cached = getattr(graph, "_network", None)
-    if cached is not None:
-        return cached
-    import networkx as nx
+class _Schema:
+    """What edges and nodes need from the schema: property labels, which properties only repeat
+    others (inverses, superproperties), and where each class is drawn."""
 
-    from pyoxigraph import NamedNode
+    def __init__(self, graph):
+        self.labels, self.repeats, self.supers = {}, set(), {}
+        inverse_of = {}
+        for row in graph.select(_PROPERTIES):
+            p = row["p"].value
+            self.labels.setdefault(p, row["label"].value if "label" in row else terms.shorten(p))
+            if "inverse" in row and row["inverse"].value not in inverse_of and p not in inverse_of:
+                inverse_of[row["inverse"].value] = p  # the inverse repeats p backwards
+            if "super" in row:
+                self.supers.setdefault(p, set()).add(row["super"].value)
+        self.repeats = set(inverse_of)
+        self.below: dict[str, set[str]] = {}
+        for row in graph.select(_SUBCLASSES):
+            self.below.setdefault(row["super"].value, set()).add(row["sub"].value)
+        self.columns = {r["c"].value: (int(r["column"].value), r["label"].value if "label" in r else
+                                       terms.shorten(r["c"].value)) for r in graph.select(_COLUMNS)}
 
-    g = nx.MultiDiGraph()
-    below: dict[str, set[str]] = {}
-    for row in graph.select(_SUBCLASSES):
-        below.setdefault(row["super"].value, set()).add(row["sub"].value)
+
+def _schema(graph) -> _Schema:
+    cached = getattr(graph, "_network_schema", None)
+    if cached is None:
+        cached = graph._network_schema = _Schema(graph)
+    return cached
+
+
+def _add_facts(g, graph, facts: set[tuple[str, str, str]], schema: _Schema) -> None:
+    rules = {r.value for r in terms.RULES}
+    for s, p, o in sorted(facts):
+        if p in schema.repeats:
+            continue
+        if any((s, q, o) in facts for q, ups in schema.supers.items() if p in ups and q != p):
+            continue  # a more specific property says the same
+        if s in g and o in g and not g.has_edge(s, o, key=p):
+            held_in = graph.graphs(NamedNode(s), NamedNode(p), NamedNode(o))
+            g.add_edge(s, o, key=p, property=p, label=schema.labels.get(p, p), inferred=held_in <= rules)
+
+
+def _add_nodes(g, graph, iris, schema: _Schema) -> None:
+    scope = "VALUES ?e { " + " ".join(str(NamedNode(i)) for i in iris) + " }" if iris is not None else ""
     types: dict[str, set[str]] = {}
-    for row in graph.select(_NODES):
+    for row in graph.select(_NODES % scope):
         iri = row["e"].value
         if iri not in g:
             g.add_node(iri, label=row["label"].value)
         if "type" in row:
             types.setdefault(iri, set()).add(row["type"].value)
-    columns = {r["c"].value: (int(r["column"].value), r["label"].value if "label" in r else terms.shorten(r["c"].value))
-               for r in graph.select(_COLUMNS)}
     for iri, found in types.items():
-        specific = sorted(t for t in found if not (below.get(t, set()) & found))
-        g.nodes[iri]["type"] = specific[0] if specific else None
-        placed = sorted((columns[t][0], columns[t][1]) for t in specific if t in columns)
-        g.nodes[iri]["column"] = placed[0][0] if placed else 99
-        g.nodes[iri]["kind"] = placed[0][1] if placed else "other"
-        g.nodes[iri]["types"] = " ".join(sorted(found))
-    labels, inverse_of, supers = {}, {}, {}
-    for row in graph.select(_PROPERTIES):
-        p = row["p"].value
-        labels.setdefault(p, row["label"].value if "label" in row else terms.shorten(p))
-        if "inverse" in row and row["inverse"].value not in inverse_of and p not in inverse_of:
-            inverse_of[row["inverse"].value] = p  # the inverse repeats p backwards
-        if "super" in row:
-            supers.setdefault(p, set()).add(row["super"].value)
-    rules = {r.value for r in terms.RULES}
-    facts = {(row["s"].value, row["p"].value, row["o"].value) for row in graph.select(_FACTS)}
-    for s, p, o in sorted(facts):
-        if p in inverse_of:
-            continue
-        if any((s, q, o) in facts for q, ups in supers.items() if p in ups and q != p):
-            continue  # a more specific property says the same
-        if s in g and o in g:
-            held_in = graph.graphs(NamedNode(s), NamedNode(p), NamedNode(o))
-            g.add_edge(s, o, key=p, property=p, label=labels.get(p, p), inferred=held_in <= rules)
+        specific = sorted(t for t in found if not (schema.below.get(t, set()) & found))
+        placed = sorted(schema.columns[t] for t in specific if t in schema.columns)
+        g.nodes[iri].update(type=specific[0] if specific else None, column=placed[0][0] if placed else 99,
+                            kind=placed[0][1] if placed else "other", types=" ".join(sorted(found)))
+
+
+def network(graph):
+    """A networkx MultiDiGraph of every entity and fact, built once per loaded graph."""
+    cached = getattr(graph, "_network", None)
+    if cached is not None:
+        return cached
+    import networkx as nx
+
+    schema = _schema(graph)
+    g = nx.MultiDiGraph()
+    _add_nodes(g, graph, None, schema)
+    _add_facts(g, graph, {(r["s"].value, r["p"].value, r["o"].value) for r in graph.select(_FACTS)}, schema)
     graph._network = g
     return g
+
+
+def _near(graph, nodes: set[str], schema: _Schema) -> set[tuple[str, str, str]]:
+    """Every fact touching one of ``nodes``, in batches."""
+    facts, ordered = set(), sorted(nodes)
+    for i in range(0, len(ordered), 500):
+        values = " ".join(str(NamedNode(n)) for n in ordered[i:i + 500])
+        facts |= {(r["s"].value, r["p"].value, r["o"].value) for r in graph.select(_NEAR % values)}
+    return {f for f in facts if f[1] not in schema.repeats}
+
+
+def local(graph, seeds: list[str], depth: int, *, until: set[str] | None = None):
+    """The network within ``depth`` links of the seeds, grown outwards; stops early once every node
+    of ``until`` is reached, or when it outgrows BUDGET entities."""
+    import networkx as nx
+
+    schema = _schema(graph)
+    reached = {s: 0 for s in seeds}
+    frontier, facts = set(seeds), set()
+    for step in range(1, depth + 1):
+        if not frontier or len(reached) > BUDGET:
+            break
+        found = _near(graph, frontier, schema)
+        facts |= found
+        frontier = {n for f in found for n in (f[0], f[2]) if n not in reached}
+        reached.update({n: step for n in frontier})
+        if until is not None and until <= set(reached):
+            break
+    g = nx.MultiDiGraph()
+    _add_nodes(g, graph, list(reached), schema)
+    _add_facts(g, graph, {f for f in facts if f[0] in reached and f[2] in reached}, schema)
+    return g
+
+
+def neighbourhood(graph, center: str | None = None, depth: int = 1):
+    """The whole network, or the part within ``depth`` links of ``center`` (either direction)."""
+    if center is None:
+        return network(graph)
+    return local(graph, [center], depth)
 
 
 def paths(graph, a: str, b: str, *, limit: int = 3, cutoff: int | None = None) -> list[Path]:
     """The shortest connections between two entities (or every one up to ``cutoff`` hops)."""
     import networkx as nx
 
-    g = network(graph)
+    # Grow from both ends at once: every node of a path of n links is within n/2 links of one end.
+    if cutoff is None:
+        for depth in range(1, 5):  # paths of up to 8 links
+            g = local(graph, [a, b], depth)
+            if a in g and b in g and nx.has_path(nx.Graph(g), a, b):
+                break
+    else:
+        g = local(graph, [a, b], (cutoff + 1) // 2)
     if a not in g or b not in g:
         return []
     undirected = nx.Graph(g)
@@ -138,17 +223,6 @@ def render_path(path: Path) -> str:
     return text
 
 
-def neighbourhood(graph, center: str | None = None, depth: int = 1):
-    """The whole network, or the part within ``depth`` links of ``center`` (either direction)."""
-    import networkx as nx
-
-    g = network(graph)
-    if center is None:
-        return g
-    near = nx.single_source_shortest_path_length(nx.Graph(g), center, cutoff=depth)
-    return g.subgraph(near).copy()
-
-
 def stats(graph, top: int = 5) -> dict:
     """Triples stated and inferred, entities per class, and the most connected muscles and injuries.
 
@@ -158,12 +232,15 @@ def stats(graph, top: int = 5) -> dict:
     import networkx as nx
 
     rules = {r.value for r in terms.RULES}
-    inferred = sum(1 for q in graph.store if q.graph_name.__class__.__name__ != "DefaultGraph"
-                   and q.graph_name.value in rules)
+    counts = {row["g"].value: int(row["n"].value) for row in graph.select(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    inferred = sum(n for g, n in counts.items() if g in rules)
+    total = len(graph)
     g = network(graph)
     undirected = nx.Graph(g)
     degree = nx.degree_centrality(undirected)
-    between = nx.betweenness_centrality(undirected)
+    between = nx.betweenness_centrality(undirected, k=min(500, len(undirected)) or None, seed=0) \
+        if len(undirected) > 2000 else nx.betweenness_centrality(undirected)
     per_kind: dict[str, int] = {}
     for _, data in g.nodes(data=True):
         per_kind[data.get("kind", "other")] = per_kind.get(data.get("kind", "other"), 0) + 1
@@ -175,8 +252,8 @@ def stats(graph, top: int = 5) -> dict:
                  "betweenness_centrality": round(between[n], 3)} for n in nodes[:top]]
 
     return {
-        "triples": len(graph.store),
-        "stated": len(graph.store) - inferred,
+        "triples": total,
+        "stated": total - inferred,
         "inferred": inferred,
         "entities": g.number_of_nodes(),
         "facts between entities": g.number_of_edges(),

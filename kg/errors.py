@@ -30,6 +30,14 @@ class QueryTimeout(QueryError):
     """A query ran past its time limit and was stopped."""
 
 
+class RefusedError(QueryError):
+    """A query the endpoint will not run for safety (SERVICE calls out to other servers)."""
+
+
+class EndpointError(KgError):
+    """A remote SPARQL endpoint could not be reached, timed out, or answered with an error."""
+
+
 class FormatError(KgError):
     """An output format does not fit the query or the command."""
 

@@ -11,7 +11,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QueryResults
 from pyoxigraph import serialize as serialize_graph
 
 from . import terms
-from .errors import FormatError, QueryError, ReadOnlyError
+from .errors import FormatError, QueryError, ReadOnlyError, RefusedError
 
 RESULT_FORMATS = {
     "json": QueryResultsFormat.JSON,
@@ -42,6 +42,33 @@ def check_read_only(text: str) -> None:
     if word and word.group().upper() in _UPDATES:
         raise ReadOnlyError(f"SPARQL UPDATE ({word.group().upper()}) refused: this command is read-only and "
                             "the graph is left untouched; use SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+# Lexemes that can hide a keyword (strings, IRIs, comments, variables, language tags, prefixed and
+# blank-node names), and bare words, which are the keywords. An IRI cannot contain "<" or "{", so
+# it cannot swallow the clause after it.
+_LEXEMES = re.compile("|".join([
+    r"'''.*?'''", r'""".*?"""', r"'(?:[^'\\\n]|\\.)*'", r'"(?:[^"\\\n]|\\.)*"',  # strings
+    r"<[^\s<>\"{}|^`\\]*>", r"#[^\n]*",  # IRIs, comments
+    r"[?$@][\w-]*", r"[\w.-]*:[\w.%\\:-]*",  # variables, language tags, prefixed and blank-node names
+    r"([A-Za-z_]\w*)",  # bare words: the keywords
+]), re.S)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def keywords(text: str) -> set[str]:
+    """The SPARQL keywords a query uses, upper-cased: its bare words outside strings, IRIs and
+    comments, after the \\u escapes SPARQL allows anywhere in a query are decoded."""
+    text = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    return {m.group(1).upper() for m in _LEXEMES.finditer(text) if m.group(1)}
+
+
+def check_safe(text: str) -> None:
+    """Refuse SERVICE: the engine would send a request to any address a client names, from the
+    server's side of the network (server-side request forgery)."""
+    if "SERVICE" in keywords(text):
+        raise RefusedError("SERVICE refused: this endpoint does not call other servers; "
+                           "query their endpoints directly")
 
 
 def run(graph, text: str, fmt: str | None = None, *, results_default: str = "table") -> Output:

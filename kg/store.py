@@ -56,20 +56,29 @@ class KnowledgeGraph:
         if self.key:
             cache.write(self.key, kind, data)
 
-    def query(self, sparql: str, bindings: dict | None = None) -> QuerySolutions | QueryBoolean | QueryTriples:
+    def query(self, sparql: str, bindings: dict | None = None, *, default_graph: list | None = None,
+              named_graphs: list | None = None) -> QuerySolutions | QueryBoolean | QueryTriples:
         """Run a SPARQL query with the ontology's prefixes pre-declared.
 
         ``bindings`` maps variable names to RDF terms, substituted by the engine (never pasted into
         the query text); pyoxigraph requires each bound variable to be in the SELECT projection.
-        Raises SyntaxError for malformed SPARQL, as pyoxigraph does.
+        ``default_graph`` and ``named_graphs`` (lists of graph names, ``DefaultGraph()`` for the
+        store's own) set the dataset, overriding the query's FROM clauses; without them and without
+        FROM, the default graph is the union of all graphs. Raises SyntaxError for malformed SPARQL.
         """
         substitutions = None
         if bindings:
             from pyoxigraph import Variable
 
             substitutions = {Variable(name): term for name, term in bindings.items()}
-        return self.store.query(sparql, prefixes=terms.PREFIXES, use_default_graph_as_union=True,
-                                substitutions=substitutions)
+        if default_graph is None and named_graphs is None:
+            # FROM names graphs of the store (nothing is fetched); the union would hide them.
+            union = "FROM" not in sparql.upper() or not _has_from(sparql)
+            return self.store.query(sparql, prefixes=terms.PREFIXES, use_default_graph_as_union=union,
+                                    substitutions=substitutions)
+        return self.store.query(sparql, prefixes=terms.PREFIXES, substitutions=substitutions,
+                                default_graph=default_graph if default_graph is not None else [],
+                                named_graphs=named_graphs if named_graphs is not None else [])
 
     def select(self, sparql: str, bindings: dict | None = None) -> list[dict]:
         """The rows of a SELECT query, each a dict from variable name to term (unbound ones left out)."""
@@ -105,6 +114,12 @@ class KnowledgeGraph:
 
     def __len__(self) -> int:
         return len(self.store)
+
+
+def _has_from(sparql: str) -> bool:
+    from .sparql import keywords
+
+    return "FROM" in keywords(sparql)
 
 
 def open_graph(data: Sequence[Path | str] = (), *, use_cache: bool = True) -> KnowledgeGraph:

@@ -91,7 +91,8 @@ class Answerer:
         for reading in readings:
             query = sparql.select(reading)
             queries.append(query)
-            for row in self.graph.select(query):
+            # Sorted, so the reasons given for an answer read the same whatever engine returned the rows.
+            for row in sorted(self.graph.select(query), key=lambda r: sorted((k, str(v)) for k, v in r.items())):
                 answer = row.get(reading.answer)
                 if not isinstance(answer, NamedNode) or not self.lex.has_entity(answer.value):
                     continue
@@ -203,7 +204,7 @@ class Answerer:
             if here == reading.answer:
                 parts.append(f"{label}: {names}" if i else f"{start} {label}: {names}")
             else:
-                found = [self.lex.label(x) for x in via.get(here, {})]
+                found = sorted((self.lex.label(x) for x in via.get(here, {})), key=str.lower)
                 parts.append(f"{label} {_join(found)}" if i else f"{start} {label} {_join(found)}")
             previous = here
         return " → ".join(parts) + "."

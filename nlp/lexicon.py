@@ -253,15 +253,24 @@ SELECT ?p ?kind ?label ?domain ?range WHERE {
   OPTIONAL { ?p rdfs:range ?range FILTER(isIRI(?range)) }
 }"""
 
-_PHRASES = "SELECT ?p ?phrase WHERE { ?p kg:phrase ?phrase }"
+_PHRASES = "SELECT ?p ?phrase WHERE { ?p kg:phrase ?phrase } ORDER BY ?p ?phrase"
 # Stated inverse declarations only: the property on the left is the one facts are stated with.
 _INVERSES = """
-SELECT ?p ?q WHERE { ?p owl:inverseOf ?q . FILTER NOT EXISTS { GRAPH ?rule { ?p owl:inverseOf ?q } } }"""
+SELECT ?p ?q WHERE {
+  ?p owl:inverseOf ?q .
+  FILTER NOT EXISTS { VALUES ?rule { %s } GRAPH ?rule { ?p owl:inverseOf ?q } }
+}""" % " ".join(str(rule) for rule in terms.RULES)
 _ASYMMETRIC = "SELECT ?p WHERE { ?p a owl:AsymmetricProperty }"
 _NOTES = "SELECT ?p ?note WHERE { ?p kg:inferenceNote ?note }"
-_CHAINS = "SELECT ?p ?list WHERE { ?p owl:propertyChainAxiom ?list }"
-_LIST_CELL = "SELECT ?node ?first ?rest WHERE { ?node rdf:first ?first ; rdf:rest ?rest }"
-_DISJOINT = "SELECT ?group ?list WHERE { ?group a owl:AllDisjointClasses ; owl:members ?list }"
+# RDF lists, read whole in one query each: an item's position is the number of cells from the
+# list's head to its own (blank nodes cannot be sent back to a remote endpoint to walk a list).
+_LIST_ITEMS = """
+SELECT ?owner ?list ?item (COUNT(?middle) AS ?position) WHERE {
+  %s
+  ?list rdf:rest* ?middle . ?middle rdf:rest* ?cell . ?cell rdf:first ?item .
+} GROUP BY ?owner ?list ?cell ?item"""
+_CHAINS = _LIST_ITEMS % "?owner owl:propertyChainAxiom ?list ."
+_DISJOINT = _LIST_ITEMS % "?owner a owl:AllDisjointClasses ; owl:members ?list ."
 _EXAMPLES = "SELECT ?q WHERE { ?o kg:exampleQuestion ?q } ORDER BY ?q"
 _RULE_LABELS = "SELECT ?r ?label WHERE { ?r a kg:InferenceRule ; rdfs:label ?label }"
 _ABOUT = "SELECT ?about WHERE { ?o a owl:Ontology ; dcterms:description ?about } ORDER BY ?about LIMIT 1"
@@ -324,32 +333,30 @@ def build(graph, tokenize, path: Path) -> Lexicon:
     for row in graph.select(_NOTES):
         if row["p"].value in properties:
             properties[row["p"].value].note = row["note"].value
-    for row in graph.select(_CHAINS):
-        if row["p"].value in properties:
-            properties[row["p"].value].chains.append([t.value for t in _read_list(graph, row["list"])])
+    for (owner, _), items in _lists(graph, _CHAINS):
+        if owner in properties:
+            properties[owner].chains.append(items)
 
-    disjoint = [[t.value for t in _read_list(graph, row["list"])] for row in graph.select(_DISJOINT)]
+    disjoint = [items for _, items in _lists(graph, _DISJOINT)]
     examples = [row["q"].value for row in graph.select(_EXAMPLES)]
     graph_labels = {row["r"].value: row["label"].value for row in graph.select(_RULE_LABELS)}
 
     about = next((row["about"].value for row in graph.select(_ABOUT)), "")
-    small = {"classes": {k: asdict(v) for k, v in classes.items()},
-             "properties": {k: asdict(v) for k, v in properties.items()},
+    # Sorted, so the parser reads the schema in the same order whatever engine returned the rows.
+    small = {"classes": {k: asdict(v) for k, v in sorted(classes.items())},
+             "properties": {k: asdict(v) for k, v in sorted(properties.items())},
              "disjoint": disjoint, "examples": examples, "graph_labels": graph_labels, "about": about}
     _save(path, entities, classes, properties, small, tokenize)
     return Lexicon.open(path)
 
 
-def _read_list(graph, node) -> list:
-    items, seen = [], set()
-    while node is not None and node.value != terms.RDF + "nil" and str(node) not in seen:
-        seen.add(str(node))
-        cells = graph.select(_LIST_CELL, {"node": node})
-        if not cells:
-            break
-        items.append(cells[0]["first"])
-        node = cells[0]["rest"]
-    return items
+def _lists(graph, query: str) -> list[tuple[tuple[str, str], list[str]]]:
+    """The lists a query finds, as ((owner, list node), items in order), sorted for a stable result."""
+    found: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for row in graph.select(query):
+        found.setdefault((row["owner"].value, str(row["list"])), []).append(
+            (int(row["position"].value), row["item"].value))
+    return [(key, [item for _, item in sorted(cells)]) for key, cells in sorted(found.items())]
 
 
 _SCHEMA = """

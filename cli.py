@@ -51,12 +51,26 @@ StoreOption = Annotated[
 ]
 
 
-def _open(data, store):
-    """The graph a command reads: a persistent store, or the ontology plus --data files."""
+EndpointOption = Annotated[
+    Optional[str],
+    typer.Option("--endpoint", metavar="URL", envvar="KG_ENDPOINT", show_default=False,
+                 help="Read the graph from a SPARQL 1.1 endpoint (also $KG_ENDPOINT), e.g. one kg serve or "
+                      "Virtuoso runs, loaded with kg export."),
+]
+
+
+def _open(data, store, endpoint=None, timeout: float | None = None):
+    """The graph a command reads: a SPARQL endpoint, a persistent store, or the ontology plus --data files."""
+    from kg.errors import DataError
+
+    if endpoint is not None:
+        if data or store is not None:
+            raise DataError("--endpoint reads the server's graph; --data and --store are for the embedded one")
+        from kg.remote import RemoteGraph
+
+        return RemoteGraph(endpoint, timeout=timeout or 30.0)
     if store is not None:
         if data:
-            from kg.errors import DataError
-
             raise DataError("--data adds files when a graph is built; with --store, give them to kg load instead")
         from kg.disk import open_store
 
@@ -113,6 +127,7 @@ def ask(
                                                              "type, path through the schema.")] = False,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Ask a question; the answer says where each fact comes from.
 
@@ -124,7 +139,7 @@ def ask(
 
     if question != "-" and not any(c.isalnum() for c in question):
         raise QuestionError("empty question: ask something in plain English, e.g. kg ask \"what causes ITBS?\"")
-    asker = Asker(_open(data, store))
+    asker = Asker(_open(data, store, endpoint))
     questions = [question] if question != "-" else [q.strip() for q in sys.stdin if q.strip()]
     understood = True
     for i, q in enumerate(questions):
@@ -161,12 +176,13 @@ def shell(
     explain: Annotated[bool, typer.Option("--explain", help="Also print the parse.")] = False,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Ask question after question at a prompt, with history and name completion (Tab)."""
     from nlp import Asker
     from nlp.shell import run
 
-    raise typer.Exit(run(Asker(_open(data, store)), sparql=show_sparql, explain=explain))
+    raise typer.Exit(run(Asker(_open(data, store, endpoint)), sparql=show_sparql, explain=explain))
 
 
 @command(epilog="Example: kg sparql 'SELECT ?m WHERE { ?m a kg:Muscle }'")
@@ -182,6 +198,7 @@ def sparql(
         "--timeout", metavar="SECONDS", min=0.001, help="Stop the query after SECONDS.", show_default=False)] = None,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Run a read-only SPARQL query on the graph.
 
@@ -202,11 +219,16 @@ def sparql(
     else:
         text = query
     engine.check_read_only(text)
-    graph = _open(data, store)
+    graph = _open(data, store, endpoint, timeout)
     default = "table" if _terminal() else "tsv"
     fmt_name = fmt.value if fmt else None
-    output = isolate.call(lambda: engine.run(graph.reopen(), text, fmt_name, results_default=default),
-                          timeout=timeout)
+    if endpoint is not None:  # the server does the work; the request has the timeout
+        output = engine.run(graph, text, fmt_name, results_default=default)
+        if graph.cut is not None:
+            typer.echo(f"kg: warning: the endpoint cut the results at {graph.cut:,} rows", err=True)
+    else:
+        output = isolate.call(lambda: engine.run(graph.reopen(), text, fmt_name, results_default=default),
+                              timeout=timeout)
     _write(output.data)
     if output.empty:
         raise typer.Exit(1)
@@ -286,6 +308,91 @@ def load(
                                           if parser else ""))
 
 
+@command(epilog="Example: kg serve --port 7878, then open http://127.0.0.1:7878/ or query "
+                "http://127.0.0.1:7878/sparql from YASGUI, SPARQLWrapper, rdflib or curl")
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0: any free port).")] = 7878,
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=0.01,
+                                           help="Stop a query after SECONDS; its worker is replaced.")] = 10.0,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, max=256, show_default="CPU count",
+                                                   help="Worker processes running queries at once.")] = None,
+    queue: Annotated[int, typer.Option("--queue", min=0, help="Requests that may wait for a worker; "
+                                                               "more get 503.")] = 32,
+    max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Rows or triples in one result; more are "
+                                                                     "cut, and the X-SPARQL-MaxRows header says so.")] = 10_000,
+    max_body: Annotated[int, typer.Option("--max-body", min=1024, metavar="BYTES",
+                                          help="Largest request body or query.")] = 1 << 20,
+    cors: Annotated[Optional[list[str]], typer.Option("--cors", metavar="ORIGIN", show_default=False,
+                                                      help="Let pages from ORIGIN call the server (repeatable; "
+                                                           "* for any). Off by default.")] = None,
+    ask: Annotated[bool, typer.Option("--ask/--no-ask", help="Answer questions at POST /ask.")] = True,
+    data: DataOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql, with questions at /ask and a
+    query page at /.
+
+    Logs one line per request on stderr; stops cleanly on SIGTERM or Ctrl-C. Stateless and
+    read-only: run several behind a load balancer to scale out.
+    """
+    from kg.serve import Settings
+    from kg.serve import serve as run
+
+    settings = Settings(host=host, port=port, timeout=timeout, queue=queue, max_rows=max_rows,
+                        max_body=max_body, cors=tuple(cors or ()), ask=ask)
+    if workers is not None:
+        settings.workers = workers
+
+    def announce(url: str) -> None:
+        typer.echo(f"kg serve: listening on {url} (SPARQL at {url}sparql{', questions at POST ' + url + 'ask' if ask else ''}; "
+                   f"{settings.workers} workers, {timeout:g} s time limit); Ctrl-C or SIGTERM stops", err=True)
+
+    run(_open(data, store), settings, announce)
+    typer.echo("kg serve: stopped", err=True)
+
+
+class ExportFormat(str, enum.Enum):
+    nq = "nq"
+    nt = "nt"
+    ttl = "ttl"
+
+
+@command(epilog="Example: kg export -o runner-kg.nq, then bulk-load runner-kg.nq into Virtuoso, Fuseki or GraphDB")
+def export(
+    fmt: Annotated[Optional[ExportFormat], typer.Option(
+        "--format", help="nq keeps inferences in their rules' named graphs; nt and ttl merge all graphs. "
+                         "Default: from -o's extension, else nq.", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE "
+                                                   "(default: stdout).", show_default=False)] = None,
+    data: DataOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Write the graph with its inferences, ready to bulk-load into a SPARQL server."""
+    from kg.errors import FormatError
+    from kg.store import EXPORT_FORMATS
+    from kg.store import export as write
+
+    chosen = fmt.value if fmt else None
+    if chosen is None and output is not None:
+        chosen = output.suffix.lstrip(".").lower() or None
+        if chosen not in EXPORT_FORMATS:
+            raise FormatError(f"cannot tell the format of {output}; give --format nq, nt or ttl")
+    chosen = chosen or "nq"
+    if output is not None:
+        _check_writable(output)
+    graph = _open(data, store)
+    if output is None:
+        write(graph, chosen, sys.stdout.buffer)
+        return
+    try:
+        with output.open("wb") as f:
+            write(graph, chosen, f)
+    except OSError as e:
+        raise FormatError(f"cannot write {output}: {e.strerror or e}") from None
+    typer.echo(f"wrote {output} ({chosen}, {output.stat().st_size:,} bytes)", err=True)
+
+
 class GraphFormat(str, enum.Enum):
     svg = "svg"
     png = "png"
@@ -304,6 +411,7 @@ def describe(
     as_json: Annotated[bool, typer.Option("--json", help="Print the card as JSON.")] = False,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Show everything the graph says about one thing: names, definition, class, relations both
     ways (inferred ones marked *), sources and external identifiers. Exit code 1 if unknown."""
@@ -313,7 +421,7 @@ def describe(
     from kg.describe import card, render
     from kg.names import index
 
-    graph = _open(data, store)
+    graph = _open(data, store, endpoint)
     found = card(graph, index(graph).resolve(entity))
     typer.echo(json.dumps(asdict(found), ensure_ascii=False, indent=1) if as_json else render(found), nl=as_json)
 
@@ -324,13 +432,14 @@ def list_(
                                                  show_default=False)] = None,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """List the classes with how many things each holds, or the members of one class."""
     from kg import terms
     from kg.describe import classes, members
     from kg.names import index
 
-    graph = _open(data, store)
+    graph = _open(data, store, endpoint)
     if cls is None:
         rows = [(label, terms.shorten(iri), str(n)) for iri, label, n in classes(graph)]
         _columns(("class", "name", "members"), rows)
@@ -356,6 +465,7 @@ def path(
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many paths.")] = 10,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Show how two things are connected, as chains of facts read in the direction they are stated.
 
@@ -365,7 +475,7 @@ def path(
     from kg.names import index
     from kg.network import paths, render_path
 
-    graph = _open(data, store)
+    graph = _open(data, store, endpoint)
     names = index(graph)
     a, b = names.resolve(source), names.resolve(target)
     found = paths(graph, a, b, limit=limit, cutoff=max_length if every else None)
@@ -388,6 +498,7 @@ def graph(
                                                    show_default=False)] = None,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Draw the graph or one thing's neighbourhood, laid out in columns by class, or export it."""
     from kg.draw import format_for, render
@@ -400,7 +511,7 @@ def graph(
         raise FormatError("PNG is binary: give -o FILE, or pipe the output")
     if output is not None:
         _check_writable(output)
-    kg_graph = _open(data, store)
+    kg_graph = _open(data, store, endpoint)
     center = index(kg_graph).resolve(entity) if entity else None
     picture = render(neighbourhood(kg_graph, center, depth), chosen)
     if output is None:

@@ -38,6 +38,15 @@ class EndpointError(KgError):
     """A remote SPARQL endpoint could not be reached, timed out, or answered with an error."""
 
 
+class RequestError(KgError):
+    """An HTTP request the endpoint cannot take: its method, media type or size; ``status`` says which."""
+
+    def __init__(self, status: int, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.headers = headers or {}
+
+
 class FormatError(KgError):
     """An output format does not fit the query or the command."""
 

@@ -8,7 +8,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Store
+from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Store, serialize
 
 from . import cache, terms
 from .load import load_file, read_bytes
@@ -57,14 +57,15 @@ class KnowledgeGraph:
             cache.write(self.key, kind, data)
 
     def query(self, sparql: str, bindings: dict | None = None, *, default_graph: list | None = None,
-              named_graphs: list | None = None) -> QuerySolutions | QueryBoolean | QueryTriples:
+              named_graphs: list | None = None, base_iri: str | None = None) -> QuerySolutions | QueryBoolean | QueryTriples:
         """Run a SPARQL query with the ontology's prefixes pre-declared.
 
         ``bindings`` maps variable names to RDF terms, substituted by the engine (never pasted into
         the query text); pyoxigraph requires each bound variable to be in the SELECT projection.
         ``default_graph`` and ``named_graphs`` (lists of graph names, ``DefaultGraph()`` for the
         store's own) set the dataset, overriding the query's FROM clauses; without them and without
-        FROM, the default graph is the union of all graphs. Raises SyntaxError for malformed SPARQL.
+        FROM, the default graph is the union of all graphs. ``base_iri`` resolves relative IRIs.
+        Raises SyntaxError for malformed SPARQL.
         """
         substitutions = None
         if bindings:
@@ -75,8 +76,8 @@ class KnowledgeGraph:
             # FROM names graphs of the store (nothing is fetched); the union would hide them.
             union = "FROM" not in sparql.upper() or not _has_from(sparql)
             return self.store.query(sparql, prefixes=terms.PREFIXES, use_default_graph_as_union=union,
-                                    substitutions=substitutions)
-        return self.store.query(sparql, prefixes=terms.PREFIXES, substitutions=substitutions,
+                                    substitutions=substitutions, base_iri=base_iri)
+        return self.store.query(sparql, prefixes=terms.PREFIXES, substitutions=substitutions, base_iri=base_iri,
                                 default_graph=default_graph if default_graph is not None else [],
                                 named_graphs=named_graphs if named_graphs is not None else [])
 
@@ -154,3 +155,21 @@ def build(contents: Sequence[tuple[Path, bytes]]) -> Store:
         load_file(store, path, content)
     infer(store)
     return store
+
+
+EXPORT_FORMATS = {"nq": RdfFormat.N_QUADS, "nt": RdfFormat.N_TRIPLES, "ttl": RdfFormat.TURTLE}
+
+
+def export(graph: KnowledgeGraph, fmt: str, output) -> None:
+    """Write the graph with its inferences to ``output`` (a binary file or a path), to bulk-load
+    into another SPARQL server.
+
+    ``nq`` keeps each triple's graph: stated facts in the default graph, inferences in the named
+    graph of the rule that made them, so the server can still tell them apart. ``nt`` and ``ttl``
+    hold one graph, so they merge all of them (each triple once).
+    """
+    if fmt == "nq":
+        graph.store.dump(output, format=RdfFormat.N_QUADS)
+        return
+    triples = graph.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    serialize(triples, output, format=EXPORT_FORMATS[fmt], prefixes=terms.PREFIXES if fmt == "ttl" else None)

@@ -263,7 +263,7 @@ class Answerer:
             titles = sorted({r["title"].value for r in rows if "title" in r})
             parts.append("stated in " + ", ".join(f"“{t}”" for t in titles) if titles else
                          "stated in the graph (no source given)")
-        rules = [g for g in graphs if g in RULES]
+        rules = [r.value for r in terms.RULES if r.value in graphs]  # in a fixed order: graphs is a set
         if rules and depth == 0:
             reason = self._inference(s, p, o, rules[0])
             parts.append(("also inferred: " if stated else "inferred: ") + reason)
@@ -281,7 +281,7 @@ class Answerer:
             for steps in (prop.chains if prop else []):
                 rows = self.graph.select(sparql.chain_premises(s, steps, o))
                 if rows:
-                    row = rows[0]
+                    row = _first(rows)
                     nodes = [s, *[row[f"x{i}"].value for i in range(1, len(steps))], o]
                     premises = [(nodes[i], step, nodes[i + 1]) for i, step in enumerate(steps)]
                     break
@@ -293,10 +293,11 @@ class Answerer:
             premises = [(o, p, s)]
         elif rule == terms.SUBPROPERTY_RULE.value:
             rows = self.graph.select(sparql.subproperty_premises(s, p, o))
-            premises = [(s, rows[0]["q"].value, o)] if rows else []
+            premises = [(s, _first(rows)["q"].value, o)] if rows else []
         elif rule == terms.TRANSITIVE_RULE.value:
             rows = self.graph.select(sparql.transitive_premises(s, p, o))
-            premises = [(s, p, rows[0]["x"].value), (rows[0]["x"].value, p, o)] if rows else []
+            middle = _first(rows)["x"].value if rows else None
+            premises = [(s, p, middle), (middle, p, o)] if rows else []
         facts = []
         for ps, pp, po in premises:
             why, _, _ = self._fact(ps, pp, po, depth=1)
@@ -372,7 +373,7 @@ class Answerer:
                          for r in self.graph.select(sparql.any_link(check.subject, check.object))
                          if r["p"].value in self.lex.properties and self.lex.properties[r["p"].value].canonical]
             if found:
-                s, p, o = found[0]
+                s, p, o = min(found)
                 why, inferred, sources = self._fact(s, p, o)
                 item = Item(o, self.lex.label(o), self.lex.specific_type(o), inferred, sources, why,
                             self.lex.label(p))
@@ -380,7 +381,7 @@ class Answerer:
         for check in checks:
             rows = self.graph.select(sparql.denied(check.subject, check.prop, check.object))
             if rows:
-                r = rows[0]
+                r = _first(rows)
                 titles = sorted({x["title"].value for x in rows if "title" in x})
                 why = "stated in " + ", ".join(f"“{t}”" for t in titles) if titles else "stated in the graph"
                 note = f" {r['note'].value}" if "note" in r else ""
@@ -523,3 +524,8 @@ def _join(words: list[str], last: str = "and") -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + f" {last} " + words[-1]
+
+
+def _first(rows: list[dict]) -> dict:
+    """The first of some rows in a fixed order: engines (and runs) may return rows in any order."""
+    return min(rows, key=lambda row: sorted((k, str(v)) for k, v in row.items()))

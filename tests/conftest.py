@@ -72,3 +72,91 @@ def pytest_terminal_summary(terminalreporter):
             f"yes/no accuracy {result['yes_no_accuracy']:.3f}")
         worst = sorted(result["by_category"].items(), key=lambda kv: kv[1])[:5]
         terminalreporter.write_line("lowest categories: " + ", ".join(f"{c} {v:.2f}" for c, v in worst))
+
+
+ROOT = Path(__file__).parent.parent
+
+
+class Server:
+    """``kg serve`` running in its own process on 127.0.0.1, with a free port; its log is kept."""
+
+    def __init__(self, *args: str, timeout: float = 90):
+        import subprocess
+        import sys
+        import threading
+        import time
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "import cli; cli.main()", "serve", "--host", "127.0.0.1", "--port", "0", *args],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+        self.lines: list[str] = []
+        self._listening = threading.Event()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        deadline = time.monotonic() + timeout
+        while not self._listening.wait(0.1):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.process.kill()
+                raise RuntimeError("kg serve did not start:\n" + "\n".join(self.lines))
+        url = next(line for line in self.lines if "listening on" in line).split("listening on ")[1].split()[0]
+        self.url = url.rstrip("/")
+        self.sparql = self.url + "/sparql"
+
+    def _read(self):
+        for line in self.process.stderr:
+            self.lines.append(line.rstrip("\n"))
+            if "listening on" in line:
+                self._listening.set()
+
+    def request(self, method: str, path: str, body: bytes | str | None = None, headers: dict | None = None,
+                timeout: float = 60):
+        """(status, headers as a lower-cased dict, body bytes) of one request, sent as given."""
+        import http.client
+        import urllib.parse
+
+        parts = urllib.parse.urlsplit(self.url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        try:
+            connection.request(method, path, body=body.encode() if isinstance(body, str) else body,
+                               headers=headers or {})
+            response = connection.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            connection.close()
+
+    def stop(self) -> int:
+        import signal
+
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            code = self.process.wait(timeout=30)
+        except Exception:
+            self.process.kill()
+            raise
+        self._reader.join(timeout=5)
+        return code
+
+
+@pytest.fixture()
+def start_server(cache_dir):
+    """Start ``kg serve ARGS...`` for one test; each server started is stopped after it."""
+    servers = []
+
+    def start(*args: str) -> Server:
+        server = Server(*args)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def server(cache_dir):
+    """A server on the shipped graph for a test module: 2 workers, a 3 s time limit, results cut
+    at 200 rows, bodies and queries up to 64 KiB."""
+    server = Server("--workers", "2", "--timeout", "3", "--max-rows", "200", "--max-body", "65536")
+    yield server
+    server.stop()

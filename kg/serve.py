@@ -1,0 +1,486 @@
+"""``kg serve``: the graph as a read-only SPARQL 1.1 Protocol endpoint, with questions at ``/ask``.
+
+request -> check (method, media type, size, read-only, no SERVICE) -> worker process (query with a
+deadline; results written by pyoxigraph's serializers) -> streamed back. The HTTP side is waitress
+(a production WSGI server in pure Python); the work runs in kg.workers, where it can be stopped.
+
+Routes: ``/sparql`` (GET ?query=, POST form, POST application/sparql-query; a service description
+when there is no query), ``POST /ask`` ({"question": ...} -> the JSON of ``kg ask --json``), ``/``
+(a query page that needs no internet), ``/health`` (for load balancers).
+
+The server keeps no state between requests and never writes to the graph, so any number of
+instances over the same data can sit behind a load balancer.
+"""
+
+import json
+import logging
+import os
+import re
+import signal
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from itertools import islice
+from pathlib import Path
+
+from . import terms
+from .errors import KgError, QueryError, QueryTimeout, ReadOnlyError, RefusedError, RequestError
+from .remote import STORE_DEFAULT_GRAPH
+from .workers import Overloaded, Pool, WorkerDied
+
+PAGE = Path(__file__).with_name("page.html")
+
+# What each query form can be written as: (media type, pyoxigraph format name); the first is the
+# default when the client accepts anything.
+SOLUTIONS = [("application/sparql-results+json", "JSON"), ("application/sparql-results+xml", "XML"),
+             ("text/csv", "CSV"), ("text/tab-separated-values", "TSV"), ("application/json", "JSON")]
+BOOLEAN = [("application/sparql-results+json", "JSON"), ("application/sparql-results+xml", "XML"),
+           ("application/json", "JSON")]
+GRAPH = [("text/turtle", "TURTLE"), ("application/n-triples", "N_TRIPLES"), ("application/ld+json", "JSON_LD"),
+         ("application/rdf+xml", "RDF_XML")]
+# ?format= names some clients send instead of an Accept header.
+FORMAT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+                "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
+                "ttl": "text/turtle", "nt": "application/n-triples", "ntriples": "application/n-triples",
+                "jsonld": "application/ld+json", "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml"}
+TEXT = "text/plain; charset=utf-8"
+
+
+@dataclass
+class Settings:
+    """How ``kg serve`` runs; the defaults suit one machine on a trusted network."""
+
+    host: str = "127.0.0.1"
+    port: int = 7878
+    workers: int = field(default_factory=lambda: os.cpu_count() or 2)
+    timeout: float = 10.0  # seconds a query may run before its worker is killed
+    max_rows: int = 10_000  # rows (or triples) in one result; more are cut, and the reply says so
+    max_body: int = 1 << 20  # bytes in a request body or query
+    queue: int = 32  # requests that may wait for a free worker; more get 503
+    cors: tuple[str, ...] = ()  # origins allowed to call from a browser page ("*" for any)
+    ask: bool = True  # answer questions at /ask (loads the question parser in each worker)
+
+
+def serve(graph, settings: Settings, announce=None) -> None:
+    """Serve ``graph`` until SIGTERM or Ctrl-C; ``announce(url)`` is called once it listens.
+
+    Raises KgError when it cannot listen on the host and port.
+    """
+    import waitress
+
+    page, examples = PAGE.read_bytes(), []
+    if settings.ask:
+        from nlp import Asker
+
+        examples = Asker(graph).lexicon.examples  # builds the parser's vocabulary once, before the workers
+    # Inside a <script>: "<" escaped, so no example can close the element.
+    page = page.replace(b"{{examples}}", json.dumps(examples[:8]).replace("<", "\\u003c").encode())
+    _preload_error_messages()
+    pool = Pool(settings.workers, lambda: _worker_setup(graph, settings), waiting=settings.queue)
+    try:
+        server = waitress.create_server(
+            Endpoint(pool, settings, page), host=settings.host, port=settings.port,
+            threads=settings.workers + settings.queue + 4, max_request_body_size=settings.max_body * 2 + 4096,
+            ident="runner-kg", expose_tracebacks=False)
+    except OSError as e:
+        pool.close()
+        raise KgError(f"cannot listen on {settings.host}:{settings.port}: {e.strerror or e}") from None
+    _quiet_waitress()
+    host = settings.host if ":" not in settings.host else f"[{settings.host}]"
+    url = f"http://{host}:{server.effective_port}/"
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        if announce:
+            announce(url)
+        server.run()  # returns on SIGTERM and Ctrl-C, after the requests in progress
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.close()
+        pool.close()
+
+
+def _stop(signum, frame):
+    raise SystemExit(0)
+
+
+class Endpoint:
+    """The WSGI application: checks each request, hands it to a worker, streams the reply."""
+
+    def __init__(self, pool: Pool, settings: Settings, page: bytes):
+        self.pool, self.settings, self.page = pool, settings, page
+        self._log_lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO") or "/"
+        note = ""
+        try:
+            status, headers, body = self._route(environ, method, path)
+        except KgError as e:
+            status, headers, body = _status(e), {"Content-Type": TEXT, **getattr(e, "headers", {})}, [f"{e}\n".encode()]
+            note = " (time limit: worker killed and replaced)" if isinstance(e, QueryTimeout) else ""
+        headers.update(self._cors(environ))
+        start_response(f"{status} {HTTPStatus(status).phrase}", list(headers.items()))
+        if "X-SPARQL-MaxRows" in headers:
+            note = f" (cut at {headers['X-SPARQL-MaxRows']} rows)"
+        return self._logged(body, environ, method, path, status, started, note)
+
+    # -- routes ---------------------------------------------------------------------------------
+
+    def _route(self, environ, method: str, path: str):
+        if method == "OPTIONS" and self.settings.cors:
+            return 204, {"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                         "Access-Control-Allow-Headers": "Content-Type, Accept", "Access-Control-Max-Age": "600"}, []
+        if path in ("/sparql", "/sparql/"):
+            return self._sparql(environ, method)
+        if path == "/ask":
+            _allow(method, ("POST",))
+            return self._ask(environ)
+        if path in ("/", "/index.html"):
+            _allow(method, ("GET", "HEAD"))
+            return 200, {"Content-Type": "text/html; charset=utf-8", "X-Content-Type-Options": "nosniff",
+                         "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; "
+                                                    "style-src 'unsafe-inline'; connect-src 'self'"}, [self.page]
+        if path == "/health":
+            _allow(method, ("GET", "HEAD"))
+            health = {"status": "ok", "workers": self.pool.size, "idle": self.pool.idle, "restarts": self.pool.restarts}
+            return 200, {"Content-Type": "application/json"}, [json.dumps(health).encode()]
+        raise RequestError(404, f"no such page: {path}; the SPARQL endpoint is /sparql, questions go to POST /ask")
+
+    def _sparql(self, environ, method: str):
+        _allow(method, ("GET", "POST"))
+        params = _params(environ.get("QUERY_STRING", ""))
+        if method == "POST":
+            media_type, charset = _content_type(environ)
+            body = self._body(environ)
+            if media_type == "application/x-www-form-urlencoded":
+                params += _params(_utf8(body, "the form"))
+            elif media_type == "application/sparql-query":
+                if charset not in (None, "utf-8"):
+                    raise RequestError(415, f"a query must be sent as UTF-8, not {charset}")
+                params.append(("query", _utf8(body, "the query")))
+            elif media_type == "application/sparql-update":
+                raise ReadOnlyError("SPARQL UPDATE refused: this endpoint is read-only")
+            else:
+                raise RequestError(415, "POST a query as application/x-www-form-urlencoded (query=...) or as "
+                                        "application/sparql-query" + (f", not {media_type}" if media_type else
+                                                                      "; the request has no Content-Type"))
+        queries = [v for k, v in params if k == "query"]
+        if any(k == "update" for k, _ in params):
+            raise ReadOnlyError("SPARQL UPDATE refused: this endpoint is read-only")
+        if not queries:
+            if method == "GET" and not params:
+                return 200, {"Content-Type": "text/turtle; charset=utf-8"}, [_description(environ)]
+            raise QueryError("no query: send it as the query parameter, e.g. /sparql?query=ASK%20%7B%7D")
+        if len(queries) > 1:
+            raise QueryError(f"{len(queries)} query parameters; send exactly one")
+        text = queries[0]
+        if len(text.encode()) > self.settings.max_body:
+            raise RequestError(413, f"the query is longer than the {self.settings.max_body:,}-byte limit")
+        from .sparql import check_read_only, check_safe
+
+        check_read_only(text)
+        check_safe(text)
+        accept = environ.get("HTTP_ACCEPT")
+        chosen = [v for k, v in params if k in ("format", "output")]
+        if chosen:
+            accept = FORMAT_NAMES.get(chosen[0].lower(), chosen[0])
+        job = {"kind": "sparql", "query": text, "accept": accept, "base": _endpoint_url(environ),
+               "default": [v for k, v in params if k == "default-graph-uri"] or None,
+               "named": [v for k, v in params if k == "named-graph-uri"] or None}
+        return self._run(job)
+
+    def _ask(self, environ):
+        if not self.settings.ask:
+            raise RequestError(404, "questions are turned off on this server (kg serve --no-ask)")
+        try:
+            request = json.loads(self._body(environ) or b"null")
+        except ValueError as e:
+            raise RequestError(400, f"the body is not JSON: {e}") from None
+        if not isinstance(request, dict) or not isinstance(request.get("question"), str):
+            raise RequestError(400, 'send a JSON object with the question, e.g. {"question": "what causes ITBS?"}')
+        return self._run({"kind": "ask", "question": request["question"]})
+
+    def _run(self, job: dict):
+        try:
+            reply = self.pool.call(job, self.settings.timeout)
+        except Overloaded as e:
+            raise RequestError(503, f"overloaded: {e}; try again shortly", {"Retry-After": "1"}) from None
+        except QueryTimeout:
+            raise QueryTimeout(f"query stopped after the {self.settings.timeout:g} s time limit") from None
+        except WorkerDied as e:
+            raise RequestError(500, f"the query process ended unexpectedly ({e})") from None
+        headers = {"Content-Type": reply.content_type, **reply.headers}
+        return reply.status, headers, reply.body()
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _body(self, environ) -> bytes:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            raise RequestError(400, "Content-Length is not a number") from None
+        if length > self.settings.max_body:
+            raise RequestError(413, f"the request body is larger than the {self.settings.max_body:,}-byte limit")
+        body = environ["wsgi.input"].read(length) if length else environ["wsgi.input"].read(self.settings.max_body + 1)
+        if len(body) > self.settings.max_body:
+            raise RequestError(413, f"the request body is larger than the {self.settings.max_body:,}-byte limit")
+        return body
+
+    def _cors(self, environ) -> dict:
+        allowed = self.settings.cors
+        if not allowed:
+            return {}
+        origin = environ.get("HTTP_ORIGIN")
+        exposed = {"Access-Control-Expose-Headers": "X-SPARQL-MaxRows"}
+        if "*" in allowed:
+            return {"Access-Control-Allow-Origin": "*", **exposed}
+        if origin in allowed:
+            return {"Access-Control-Allow-Origin": origin, "Vary": "Origin", **exposed}
+        return {"Vary": "Origin"}
+
+    def _logged(self, body, environ, method, path, status, started, note):
+        """The body, passed through; one log line once it is all sent (or why it stopped)."""
+        outcome = ""
+        try:
+            yield from body
+        except QueryTimeout:
+            outcome = " (stopped: time limit, worker replaced)"
+            raise _Abort("time limit reached while sending") from None
+        except WorkerDied:
+            outcome = " (stopped: the worker ended)"
+            raise _Abort("worker ended while sending") from None
+        except GeneratorExit:
+            outcome = " (client went away)"
+            raise
+        finally:
+            ms = (time.perf_counter() - started) * 1000
+            line = f"{environ.get('REMOTE_ADDR', '-')} {method} {path} {status} {ms:.1f} ms{note}{outcome}"
+            with self._log_lock:
+                print(line, file=sys.stderr, flush=True)
+
+
+class _Abort(Exception):
+    """Raised mid-body: the server drops the connection, so the client sees an incomplete reply."""
+
+
+def _status(error: KgError) -> int:
+    if isinstance(error, RequestError):
+        return error.status
+    if isinstance(error, (ReadOnlyError, RefusedError)):
+        return 403
+    if isinstance(error, QueryTimeout):
+        return 503
+    return 400
+
+
+def _allow(method: str, allowed: tuple[str, ...]) -> None:
+    if method not in allowed:
+        raise RequestError(405, f"{method} is not allowed here; use {' or '.join(allowed)}",
+                           {"Allow": ", ".join(allowed)})
+
+
+def _params(query_string: str) -> list[tuple[str, str]]:
+    try:
+        return urllib.parse.parse_qsl(query_string, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise RequestError(400, "the parameters are not UTF-8") from None
+
+
+def _utf8(body: bytes, what: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RequestError(400, f"{what} is not UTF-8") from None
+
+
+def _content_type(environ) -> tuple[str, str | None]:
+    """The request's media type and charset, lower-cased."""
+    value = environ.get("CONTENT_TYPE", "")
+    media_type, *options = [part.strip() for part in value.split(";")]
+    charset = None
+    for option in options:
+        name, _, v = option.partition("=")
+        if name.strip().lower() == "charset":
+            charset = v.strip().strip('"').lower()
+    return media_type.lower(), charset
+
+
+def _endpoint_url(environ) -> str:
+    """This endpoint's URL as the client named it (the Host header, if it is a plain host name)."""
+    host = environ.get("HTTP_HOST", "")
+    if not re.fullmatch(r"[A-Za-z0-9.\-]+(:\d+)?|\[[0-9A-Fa-f:.]+\](:\d+)?", host):
+        host = f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{environ.get('PATH_INFO', '/sparql')}"
+
+
+def _description(environ) -> bytes:
+    """A SPARQL 1.1 Service Description of this endpoint, for a GET with no query."""
+    url = _endpoint_url(environ)
+    formats = ", ".join(f"<http://www.w3.org/ns/formats/{name}>" for name in
+                        ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                         "Turtle", "N-Triples", "JSON-LD", "RDF_XML"))
+    return (f"@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .\n\n"
+            f"[] a sd:Service ;\n  sd:endpoint <{url}> ;\n  sd:supportedLanguage sd:SPARQL11Query ;\n"
+            f"  sd:feature sd:UnionDefaultGraph ;\n  sd:resultFormat {formats} .\n").encode()
+
+
+def negotiate(accept: str | None, offers: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The offer the Accept header prefers (highest q, then the server's order); None if none fits."""
+    if not accept or not accept.strip():
+        return offers[0]
+    ranges = []
+    for part in accept.split(","):
+        media_range, *options = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for option in options:
+            name, _, value = option.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        ranges.append((media_range.lower(), q))
+    best = None
+    for i, (media_type, _) in enumerate(offers):
+        specificity, q = -1, 0.0
+        for media_range, range_q in ranges:
+            s = 2 if media_range == media_type else \
+                1 if media_range.endswith("/*") and media_type.startswith(media_range[:-1]) else \
+                0 if media_range == "*/*" else -1
+            if s > specificity:
+                specificity, q = s, range_q
+        if q > 0 and (best is None or q > best[0]):
+            best = (q, i)
+    return offers[best[1]] if best else None
+
+
+# -- in the worker processes ---------------------------------------------------------------------
+
+def _worker_setup(graph, settings: Settings):
+    """Runs once in each new worker: its own handle on the store, and the question parser."""
+    graph = graph.reopen()
+    asker = None
+    if settings.ask:
+        from nlp import Asker
+
+        asker = Asker(graph)
+
+    def handle(job: dict, out) -> None:
+        if job["kind"] == "sparql":
+            _answer_query(graph, job, out, settings.max_rows)
+        else:
+            _answer_question(asker, job, out)
+
+    return handle
+
+
+def _answer_query(graph, job: dict, out, max_rows: int) -> None:
+    from pyoxigraph import DefaultGraph, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+    from pyoxigraph import serialize as serialize_graph
+
+    from .sparql import syntax_message
+
+    text = job["query"]
+    try:
+        dataset = {key: None if job[name] is None else
+                   [DefaultGraph() if iri == STORE_DEFAULT_GRAPH else NamedNode(iri) for iri in job[name]]
+                   for key, name in (("default_graph", "default"), ("named_graphs", "named"))}
+    except ValueError as e:
+        out.fail(400, f"not a graph IRI: {e}")
+        return
+    try:
+        results = graph.query(text, base_iri=job["base"], **dataset)  # relative IRIs: against the endpoint
+    except SyntaxError as e:
+        out.fail(400, syntax_message(text, e))
+        return
+    offers = BOOLEAN if isinstance(results, QueryBoolean) else SOLUTIONS if isinstance(results, QuerySolutions) else GRAPH
+    chosen = negotiate(job["accept"], offers)
+    if chosen is None:
+        kinds = "an ASK" if offers is BOOLEAN else "a SELECT" if offers is SOLUTIONS else "a CONSTRUCT or DESCRIBE"
+        out.fail(406, f"cannot write {kinds} result as {job['accept']}; available: "
+                      + ", ".join(dict.fromkeys(m for m, _ in offers)))
+        return
+    media_type, fmt = chosen
+    if isinstance(results, QueryBoolean):
+        out.start(200, media_type)
+        results.serialize(out, getattr(QueryResultsFormat, fmt))
+        out.finish()
+        return
+    # Take one row more than the limit to learn whether it cut; then the engine writes what is kept.
+    items = list(islice(results, max_rows + 1))
+    cut = {"X-SPARQL-MaxRows": str(max_rows)} if len(items) > max_rows else None
+    items = items[:max_rows]
+    if isinstance(results, QuerySolutions):
+        out.start(200, _with_charset(media_type), cut)
+        _solutions(results.variables, items).serialize(out, getattr(QueryResultsFormat, fmt))
+    else:
+        out.start(200, _with_charset(media_type), cut)
+        serialize_graph(items, out, getattr(RdfFormat, fmt), prefixes=terms.PREFIXES if fmt == "TURTLE" else None)
+    out.finish()
+
+
+def _solutions(variables, rows):
+    """Rows taken from a result, as a result again, for the engine's serializers: through TSV,
+    whose cells are the terms' own N-Triples syntax."""
+    from pyoxigraph import QueryResultsFormat, parse_query_results
+
+    names = [v.value for v in variables]
+    lines = ["\t".join(f"?{n}" for n in names)]
+    lines += ["\t".join("" if row[n] is None else str(row[n]) for n in names) for row in rows]
+    return parse_query_results("\n".join(lines) + "\n", format=QueryResultsFormat.TSV)
+
+
+def _with_charset(media_type: str) -> str:
+    return media_type + "; charset=utf-8" if media_type.startswith("text/") else media_type
+
+
+def _answer_question(asker, job: dict, out) -> None:
+    from nlp import render
+
+    from .errors import QuestionError
+
+    try:
+        answer = asker.ask(job["question"])
+    except QuestionError as e:
+        out.fail(400, str(e))
+        return
+    out.start(200, "application/json")
+    out.write(render.json_text(answer).encode())
+    out.finish()
+
+
+def _preload_error_messages() -> None:
+    """Import what a syntax error message needs (rdflib's SPARQL parser) once, before the workers
+    fork, instead of in every worker on its first bad query."""
+    try:
+        import rdflib.plugins.sparql.parser  # noqa: F401
+    except ImportError:
+        pass
+
+
+class _OneLine(logging.Filter):
+    """waitress logs an application error with its traceback; keep the one line that says what."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], _Abort):
+            record.msg, record.args = f"connection dropped: {record.exc_info[1]}", ()
+        elif record.exc_info:
+            record.msg, record.args = f"{record.getMessage()}: {record.exc_info[1]!r}", ()
+        record.exc_info = record.exc_text = None
+        return True
+
+
+def _quiet_waitress() -> None:
+    """waitress's own messages (and those of its child loggers) as single lines on stderr."""
+    logger = logging.getLogger("waitress")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.addFilter(_OneLine())
+        handler.setFormatter(logging.Formatter("kg serve: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False

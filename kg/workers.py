@@ -1,0 +1,294 @@
+"""Worker processes for the server: each runs one job at a time, and can be killed and replaced.
+
+pyoxigraph evaluates a query inside Rust and has no time limit, so a runaway query can only be
+stopped by ending the process that runs it. The server's threads hand jobs to a pool of worker
+processes over socket pairs; a job that passes its deadline gets its worker killed (SIGKILL) and
+a fresh one forked in its place, while the other workers go on answering.
+
+Workers are forked by a zygote: a process forked once, before the server starts any thread, that
+does nothing but fork. Forking a process that runs threads can copy a lock some other thread held
+into a child that will never release it; the zygote has one thread, so its children start clean,
+and they share the loaded graph with it copy-on-write.
+"""
+
+import json
+import os
+import pickle
+import queue
+import select
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+from .errors import QueryTimeout
+
+HEADER, DATA, END, ERROR = b"H", b"D", b"E", b"X"
+_FRAME = struct.Struct("!cI")
+CHUNK = 1 << 16
+
+
+class Overloaded(Exception):
+    """Every worker is busy and the queue of waiting requests is full."""
+
+
+class WorkerDied(Exception):
+    """A worker ended in the middle of a job (killed from outside, or out of memory)."""
+
+
+class Writer:
+    """The worker's side of a job's reply: a header, then the body in chunks (a binary file for
+    pyoxigraph's serializers), then an end mark."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self.buffer = bytearray()
+        self.started = False
+
+    def start(self, status: int, content_type: str, headers: dict | None = None) -> None:
+        self.started = True
+        _send(self.sock, HEADER, json.dumps({"status": status, "content_type": content_type,
+                                             "headers": headers or {}}).encode())
+
+    def write(self, data) -> int:
+        self.buffer += data
+        if len(self.buffer) >= CHUNK:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if self.buffer:
+            _send(self.sock, DATA, bytes(self.buffer))
+            self.buffer.clear()
+
+    def finish(self) -> None:
+        self.flush()
+        _send(self.sock, END, b"")
+
+    def fail(self, status: int, message: str) -> None:
+        _send(self.sock, ERROR, json.dumps({"status": status, "message": message}).encode())
+
+
+class Reply:
+    """A job's reply as the server reads it: status, content type, extra headers, and the body."""
+
+    def __init__(self, pool: "Pool", worker: "_Worker", header: dict, deadline: float):
+        self.status = header["status"]
+        self.content_type = header["content_type"]
+        self.headers = header["headers"]
+        self._pool, self._worker, self._deadline = pool, worker, deadline
+
+    def body(self) -> Iterator[bytes]:
+        """The body's chunks as the worker writes them; the worker is released at the end, or killed
+        if the deadline passes or the reader stops early (it would still be writing)."""
+        finished = False
+        try:
+            while True:
+                kind, payload = _receive(self._worker.sock, self._deadline)
+                if kind == END:
+                    finished = True
+                    return
+                yield payload
+        finally:
+            if finished:
+                self._pool._release(self._worker)
+            else:
+                self._pool._replace(self._worker)
+
+
+class Pool:
+    """``size`` worker processes, each running ``setup()`` once, then ``handle(job, writer)`` per job.
+
+    Create it before starting any thread. ``waiting`` requests at most wait for a free worker;
+    more raise Overloaded at once.
+    """
+
+    def __init__(self, size: int, setup: Callable[[], Callable[[dict, Writer], None]], *, waiting: int):
+        self.size = size
+        self._setup = setup
+        self._max_waiting = waiting
+        self._waiting = 0
+        self._lock = threading.Lock()
+        self._zygote_lock = threading.Lock()
+        self._idle: queue.LifoQueue = queue.LifoQueue()
+        self._all: set[_Worker] = set()
+        self.restarts = 0
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            ours.close()
+            _zygote(theirs, setup)
+        theirs.close()
+        self._zygote, self._zygote_pid = ours, pid
+        for _ in range(size):
+            self._idle.put(self._spawn())
+
+    def call(self, job: dict, timeout: float) -> Reply:
+        """Run ``job`` on a free worker and return its reply once the header is in.
+
+        Raises Overloaded, QueryTimeout (the worker is killed and replaced), or WorkerDied.
+        """
+        worker = self._acquire(timeout)
+        deadline = time.monotonic() + timeout  # the time limit counts from when a worker has the job
+        try:
+            _send(worker.sock, DATA, pickle.dumps(job))
+            kind, payload = _receive(worker.sock, deadline)
+        except BaseException:
+            self._replace(worker)
+            raise
+        if kind == ERROR:
+            self._release(worker)
+            return _Failure(json.loads(payload))
+        if kind != HEADER:
+            self._replace(worker)
+            raise WorkerDied(f"the worker sent {kind!r} before a header")
+        return Reply(self, worker, json.loads(payload), deadline)
+
+    @property
+    def idle(self) -> int:
+        return self._idle.qsize()
+
+    def close(self) -> None:
+        """Stop every worker and the zygote."""
+        for worker in list(self._all):
+            worker.kill()
+        self._zygote.close()
+        _reap(self._zygote_pid)
+
+    def _acquire(self, timeout: float) -> "_Worker":
+        with self._lock:
+            if self._idle.empty() and self._waiting >= self._max_waiting:
+                raise Overloaded(f"all {self.size} workers are busy and {self._waiting} requests are waiting")
+            self._waiting += 1
+        try:
+            return self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise Overloaded(f"no worker came free within {timeout:g} s") from None
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def _release(self, worker: "_Worker") -> None:
+        self._idle.put(worker)
+
+    def _replace(self, worker: "_Worker") -> None:
+        worker.kill()
+        self._all.discard(worker)
+        self.restarts += 1
+        self._idle.put(self._spawn())
+
+    def _spawn(self) -> "_Worker":
+        with self._zygote_lock:
+            self._zygote.sendall(b"F")
+            message, fds, _, _ = socket.recv_fds(self._zygote, 4, 1)
+        if not fds:
+            raise WorkerDied("the zygote could not fork a worker")
+        worker = _Worker(struct.unpack("!i", message)[0], socket.socket(fileno=fds[0]))
+        self._all.add(worker)
+        return worker
+
+
+class _Failure(Reply):
+    """A reply that is an error the worker reported before writing anything."""
+
+    def __init__(self, error: dict):
+        self.status = error["status"]
+        self.content_type = "text/plain; charset=utf-8"
+        self.headers = {}
+        self.message = error["message"]
+
+    def body(self) -> Iterator[bytes]:
+        yield (self.message + "\n").encode()
+
+
+class _Worker:
+    def __init__(self, pid: int, sock: socket.socket):
+        self.pid, self.sock = pid, sock
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.sock.close()
+
+
+def _zygote(sock: socket.socket, setup) -> None:
+    """Fork a worker for each request from the server; exit when the server goes away."""
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the server decides
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while sock.recv(1):
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            sock.close()
+            ours.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            _work(theirs, setup)
+        theirs.close()
+        socket.send_fds(sock, [struct.pack("!i", pid)], [ours.fileno()])
+        ours.close()
+    os._exit(0)
+
+
+def _work(sock: socket.socket, setup) -> None:
+    """Run jobs until the server closes the socket."""
+    code = 0
+    try:
+        handle = setup()
+        while True:
+            try:
+                kind, payload = _receive(sock, None)
+            except WorkerDied:
+                break
+            writer = Writer(sock)
+            try:
+                handle(pickle.loads(payload), writer)
+            except Exception as e:  # never a traceback to the client: one line to the log, 500 out
+                print(f"kg serve: worker {os.getpid()}: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
+                if writer.started:
+                    break  # the reply is half written; the server sees this worker end
+                writer.fail(500, "internal error while running the request (see the server log)")
+    except BrokenPipeError:
+        pass
+    except BaseException as e:
+        print(f"kg serve: worker {os.getpid()} stopped: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _send(sock: socket.socket, kind: bytes, payload: bytes) -> None:
+    sock.sendall(_FRAME.pack(kind, len(payload)) + payload)
+
+
+def _receive(sock: socket.socket, deadline: float | None) -> tuple[bytes, bytes]:
+    kind, size = _FRAME.unpack(_exactly(sock, _FRAME.size, deadline))
+    return kind, _exactly(sock, size, deadline)
+
+
+def _exactly(sock: socket.socket, n: int, deadline: float | None) -> bytes:
+    chunks, left = [], n
+    while left:
+        if deadline is not None:
+            wait = deadline - time.monotonic()
+            if wait <= 0 or not select.select([sock], [], [], wait)[0]:
+                raise QueryTimeout("time limit reached")
+        chunk = sock.recv(min(left, 1 << 20))
+        if not chunk:
+            raise WorkerDied("the worker ended before it finished the job")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass

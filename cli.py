@@ -59,7 +59,7 @@ EndpointOption = Annotated[
 ]
 
 
-def _open(data, store, endpoint=None, timeout: float | None = None):
+def _open(data, store, endpoint=None, timeout: float | None = None, partial: bool = False):
     """The graph a command reads: a SPARQL endpoint, a persistent store, or the ontology plus --data files."""
     from kg.errors import DataError
 
@@ -68,7 +68,7 @@ def _open(data, store, endpoint=None, timeout: float | None = None):
             raise DataError("--endpoint reads the server's graph; --data and --store are for the embedded one")
         from kg.remote import RemoteGraph
 
-        return RemoteGraph(endpoint, timeout=timeout or 30.0)
+        return RemoteGraph(endpoint, timeout=timeout or 30.0, partial=partial)
     if store is not None:
         if data:
             raise DataError("--data adds files when a graph is built; with --store, give them to kg load instead")
@@ -219,7 +219,7 @@ def sparql(
     else:
         text = query
     engine.check_read_only(text)
-    graph = _open(data, store, endpoint, timeout)
+    graph = _open(data, store, endpoint, timeout, partial=True)
     default = "table" if _terminal() else "tsv"
     fmt_name = fmt.value if fmt else None
     if endpoint is not None:  # the server does the work; the request has the timeout

@@ -119,6 +119,10 @@ def card(graph, iri: str) -> Card:
                                 for r in graph.select(_IDENTIFIERS, bind))
     for facts in result.relations.values():
         facts.sort(key=lambda f: f.label.lower())
+    # In a fixed order, whatever order the engine returned the rows in.
+    result.relations = dict(sorted(result.relations.items()))
+    result.denied = {k: sorted(v) for k, v in sorted(result.denied.items())}
+    result.values = dict(sorted(result.values.items()))
     return result
 
 

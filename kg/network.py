@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pyoxigraph import NamedNode
 
 from . import terms
+from .store import row_key
 
 _FACTS = """
 SELECT DISTINCT ?s ?p ?o WHERE {
@@ -67,7 +68,7 @@ class _Schema:
     def __init__(self, graph):
         self.labels, self.repeats, self.supers = {}, set(), {}
         inverse_of = {}
-        for row in graph.select(_PROPERTIES):
+        for row in sorted(graph.select(_PROPERTIES), key=row_key):
             p = row["p"].value
             self.labels.setdefault(p, row["label"].value if "label" in row else terms.shorten(p))
             if "inverse" in row and row["inverse"].value not in inverse_of and p not in inverse_of:
@@ -104,7 +105,7 @@ def _add_facts(g, graph, facts: set[tuple[str, str, str]], schema: _Schema) -> N
 def _add_nodes(g, graph, iris, schema: _Schema) -> None:
     scope = "VALUES ?e { " + " ".join(str(NamedNode(i)) for i in iris) + " }" if iris is not None else ""
     types: dict[str, set[str]] = {}
-    for row in graph.select(_NODES % scope):
+    for row in sorted(graph.select(_NODES % scope), key=row_key):
         iri = row["e"].value
         if iri not in g:
             g.add_node(iri, label=row["label"].value)

@@ -17,8 +17,8 @@ from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, parse, par
 from . import __version__, terms
 from .errors import EndpointError, QueryError
 
-ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
-          "application/n-triples;q=0.8, text/turtle;q=0.7")
+RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8"
 # Jena's name for a dataset's own default graph, as opposed to the union of its graphs; kg serve
 # takes it as a default-graph-uri. On other servers it names no graph, and so holds nothing.
 STORE_DEFAULT_GRAPH = "urn:x-arq:DefaultGraph"
@@ -43,17 +43,23 @@ _WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 
 
 class RemoteGraph:
-    """The graph behind a SPARQL 1.1 endpoint at ``url``; each request waits at most ``timeout`` s."""
+    """The graph behind a SPARQL 1.1 endpoint at ``url``; each request waits at most ``timeout`` s.
+
+    A result the endpoint cut at its row limit raises EndpointError, since the parser's vocabulary
+    or an answer read from it would be silently incomplete; ``partial=True`` accepts it and sets
+    ``cut`` (``kg sparql`` shows it with a warning).
+    """
 
     key = ""
     path = None
 
-    def __init__(self, url: str, *, timeout: float = 30.0):
+    def __init__(self, url: str, *, timeout: float = 30.0, partial: bool = False):
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise EndpointError(f"not an endpoint URL: {url!r}; expected http://host[:port]/path")
         self.url = url
         self.timeout = timeout
+        self.partial = partial  # whether a result the endpoint cut at its row limit may be used
         self.cut: int | None = None  # the row limit the endpoint says it applied to the last result
 
     def reopen(self) -> "RemoteGraph":
@@ -70,7 +76,11 @@ class RemoteGraph:
         params = [("query", text)]
         params += [("default-graph-uri", g.value) for g in default_graph or ()]
         params += [("named-graph-uri", g.value) for g in named_graphs or ()]
-        body, media_type = self._request(params)
+        from .sparql import query_form
+
+        # Asked for by the query's form: Virtuoso writes a CONSTRUCT as a results table if allowed to.
+        graph_form = query_form(text) in ("CONSTRUCT", "DESCRIBE")
+        body, media_type = self._request(params, GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT)
         if media_type in _RESULTS:
             if _RESULTS[media_type] == QueryResultsFormat.JSON and b'"bnode"' in body:
                 body = _portable_blank_nodes(body)
@@ -118,9 +128,9 @@ class RemoteGraph:
             found.add("")
         return found
 
-    def _request(self, params: list[tuple[str, str]]) -> tuple[bytes, str]:
+    def _request(self, params: list[tuple[str, str]], accept: str) -> tuple[bytes, str]:
         encoded = urllib.parse.urlencode(params)
-        headers = {"Accept": ACCEPT, "User-Agent": f"runner-kg/{__version__}"}
+        headers = {"Accept": accept, "User-Agent": f"runner-kg/{__version__}"}
         if len(self.url) + len(encoded) < MAX_GET:
             request = urllib.request.Request(self.url + ("&" if "?" in self.url else "?") + encoded, headers=headers)
         else:
@@ -129,8 +139,12 @@ class RemoteGraph:
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body = response.read()
-                cut = response.headers.get("X-SPARQL-MaxRows")
+                cut = response.headers.get("X-SPARQL-MaxRows")  # kg serve and Virtuoso say so when they cut
                 self.cut = int(cut) if cut and cut.isdigit() else None
+                if self.cut is not None and not self.partial:
+                    raise EndpointError(f"{self.url} cut a result at {self.cut:,} rows, its row limit, so the graph "
+                                        "cannot be read whole; raise the limit (kg serve --max-rows, "
+                                        "Virtuoso's ResultSetMaxRows)")
                 return body, response.headers.get_content_type()
         except urllib.error.HTTPError as e:
             message = _message(e)

@@ -35,6 +35,12 @@ class Output:
     empty: bool
 
 
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (or an update's first word): the query's first keyword."""
+    word = re.match(r"[A-Za-z]+", text[_PROLOGUE.match(text).end():])
+    return word.group().upper() if word else None
+
+
 def check_read_only(text: str) -> None:
     """Refuse SPARQL UPDATE (INSERT, DELETE, LOAD, CLEAR, DROP ...): the commands only read."""
     start = _PROLOGUE.match(text).end()

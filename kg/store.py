@@ -117,6 +117,12 @@ class KnowledgeGraph:
         return len(self.store)
 
 
+def row_key(row: dict) -> list[tuple[str, str]]:
+    """A sort key for a result row: engines, and runs of one engine, return rows in any order, so
+    code whose output depends on the order sorts them first."""
+    return sorted((name, str(term)) for name, term in row.items())
+
+
 def _has_from(sparql: str) -> bool:
     from .sparql import keywords
 

@@ -11,6 +11,7 @@ from pyoxigraph import NamedNode
 
 from kg import terms
 from kg.describe import negate
+from kg.store import row_key
 
 from . import compile as sparql
 from .frame import Frame, Reading
@@ -92,7 +93,7 @@ class Answerer:
             query = sparql.select(reading)
             queries.append(query)
             # Sorted, so the reasons given for an answer read the same whatever engine returned the rows.
-            for row in sorted(self.graph.select(query), key=lambda r: sorted((k, str(v)) for k, v in r.items())):
+            for row in sorted(self.graph.select(query), key=row_key):
                 answer = row.get(reading.answer)
                 if not isinstance(answer, NamedNode) or not self.lex.has_entity(answer.value):
                     continue
@@ -528,4 +529,4 @@ def _join(words: list[str], last: str = "and") -> str:
 
 def _first(rows: list[dict]) -> dict:
     """The first of some rows in a fixed order: engines (and runs) may return rows in any order."""
-    return min(rows, key=lambda row: sorted((k, str(v)) for k, v in row.items()))
+    return min(rows, key=row_key)

@@ -41,11 +41,14 @@ BOOLEAN = [("application/sparql-results+json", "JSON"), ("application/sparql-res
            ("application/json", "JSON")]
 GRAPH = [("text/turtle", "TURTLE"), ("application/n-triples", "N_TRIPLES"), ("application/ld+json", "JSON_LD"),
          ("application/rdf+xml", "RDF_XML")]
-# ?format= names some clients send instead of an Accept header.
-FORMAT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+# ?format= (or output=) names some clients send beside or instead of an Accept header, as the media
+# types they stand for; "json" and "xml" name a results format or an RDF one, by the query's form.
+FORMAT_NAMES = {"json": "application/sparql-results+json, application/ld+json",
+                "xml": "application/sparql-results+xml, application/rdf+xml",
                 "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
                 "ttl": "text/turtle", "nt": "application/n-triples", "ntriples": "application/n-triples",
-                "jsonld": "application/ld+json", "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml"}
+                "jsonld": "application/ld+json", "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml",
+                "rdf": "application/rdf+xml", "n3": "text/turtle"}  # Turtle is N3 too
 TEXT = "text/plain; charset=utf-8"
 
 
@@ -185,9 +188,9 @@ class Endpoint:
         check_read_only(text)
         check_safe(text)
         accept = environ.get("HTTP_ACCEPT")
-        chosen = [v for k, v in params if k in ("format", "output")]
-        if chosen:
-            accept = FORMAT_NAMES.get(chosen[0].lower(), chosen[0])
+        named = [FORMAT_NAMES[v.lower()] for k, v in params if k in ("format", "output") and v.lower() in FORMAT_NAMES]
+        if named:  # a name this server does not know leaves the Accept header to decide
+            accept = named[0]
         job = {"kind": "sparql", "query": text, "accept": accept, "base": _endpoint_url(environ),
                "default": [v for k, v in params if k == "default-graph-uri"] or None,
                "named": [v for k, v in params if k == "named-graph-uri"] or None}

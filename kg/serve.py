@@ -12,6 +12,7 @@ The server keeps no state between requests and never writes to the graph, so any
 instances over the same data can sit behind a load balancer.
 """
 
+import itertools
 import json
 import logging
 import os
@@ -50,6 +51,7 @@ FORMAT_NAMES = {"json": "application/sparql-results+json, application/ld+json",
                 "jsonld": "application/ld+json", "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml",
                 "rdf": "application/rdf+xml", "n3": "text/turtle"}  # Turtle is N3 too
 TEXT = "text/plain; charset=utf-8"
+BUFFERED = 1 << 18  # bytes of a reply held to send it with a Content-Length; more is streamed
 
 
 @dataclass
@@ -126,6 +128,8 @@ class Endpoint:
             status, headers, body = _status(e), {"Content-Type": TEXT, **getattr(e, "headers", {})}, [f"{e}\n".encode()]
             note = " (time limit: worker killed and replaced)" if isinstance(e, QueryTimeout) else ""
         headers.update(self._cors(environ))
+        if isinstance(body, list):
+            headers["Content-Length"] = str(sum(len(chunk) for chunk in body))
         start_response(f"{status} {HTTPStatus(status).phrase}", list(headers.items()))
         if "X-SPARQL-MaxRows" in headers:
             note = f" (cut at {headers['X-SPARQL-MaxRows']} rows)"
@@ -217,7 +221,15 @@ class Endpoint:
         except WorkerDied as e:
             raise RequestError(500, f"the query process ended unexpectedly ({e})") from None
         headers = {"Content-Type": reply.content_type, **reply.headers}
-        return reply.status, headers, reply.body()
+        # A reply that fits in BUFFERED bytes is sent whole, with a Content-Length, so the connection
+        # stays open for the client's next request (waitress closes it after a streamed reply).
+        chunks, head, size = reply.body(), [], 0
+        for chunk in chunks:
+            head.append(chunk)
+            size += len(chunk)
+            if size > BUFFERED:
+                return reply.status, headers, itertools.chain(head, chunks)
+        return reply.status, headers, head
 
     # -- helpers --------------------------------------------------------------------------------
 

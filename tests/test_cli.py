@@ -10,7 +10,8 @@ import pytest
 
 from .conftest import EXAMPLES, FIXTURES
 
-COMMANDS = ["ask", "shell", "sparql", "validate", "describe", "list", "path", "graph", "stats", "load"]
+COMMANDS = ["ask", "shell", "sparql", "validate", "describe", "list", "path", "graph", "stats", "load", "serve",
+            "export"]
 
 
 def test_cli_help_lists_every_command(cli):
@@ -18,6 +19,13 @@ def test_cli_help_lists_every_command(cli):
     assert result.exit_code == 0
     for name in COMMANDS:
         assert name in result.output
+
+
+def test_cli_every_command_is_documented_in_the_readme(cli):
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for name in COMMANDS:
+        assert f"| `kg {name}" in readme, f"kg {name} is missing from the README's command table"
+        assert cli(name, "--help").exit_code == 0
 
 
 def test_cli_sparql_help_shows_an_example(cli):

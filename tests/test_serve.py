@@ -440,3 +440,21 @@ def test_serve_relative_iris_resolve_against_the_endpoint(server):
     status, _, body = server.request("GET", "/sparql?query=" + urllib.parse.quote("SELECT ?x WHERE { BIND(<a> AS ?x) }"),
                                      headers={"Host": "bad host<>"})
     assert status == 200  # a Host header that is no host name is not used as the base
+
+
+def test_serve_small_replies_keep_the_connection_and_large_ones_stream(start_server):
+    import http.client
+
+    server = start_server("--workers", "1", "--no-ask")
+    parts = urllib.parse.urlsplit(server.url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    for _ in range(3):  # one connection, three replies, each with its length
+        connection.request("GET", "/sparql?query=" + urllib.parse.quote(ENGAGED_BY_SPRINTING))
+        response = connection.getresponse()
+        assert response.status == 200 and response.getheader("Content-Length") and values(response.read()) == MUSCLES
+    connection.request("GET", "/sparql?query=" + urllib.parse.quote("SELECT * WHERE { ?s ?p ?o }"))
+    response = connection.getresponse()
+    body = response.read()
+    assert response.getheader("Transfer-Encoding") == "chunked" and len(body) > 256 * 1024
+    assert len(list(parse_query_results(body, format=QueryResultsFormat.JSON))) > 2000
+    connection.close()

@@ -314,7 +314,7 @@ def test_serve_timeout_stops_a_runaway_query_while_others_get_answers(server):
     assert b"3 s time limit" in runaway["body"]
     assert 2.5 < runaway["seconds"] < 10
     assert len(answered) >= 10 and all(status == 200 for status, _ in answered)
-    assert max(seconds for _, seconds in answered) < 1.0
+    assert max(seconds for _, seconds in answered) < 2.0  # not queued behind the runaway (3 s limit)
     assert json.loads(server.request("GET", "/health")[2])["restarts"] == before + 1
     assert get(server, ENGAGED_BY_SPRINTING)[0] == 200  # the replacement worker answers
 
@@ -323,7 +323,9 @@ def test_serve_overloaded_gets_503(start_server):
     server = start_server("--workers", "1", "--queue", "0", "--timeout", "2", "--no-ask")
     thread = threading.Thread(target=server.request, args=("POST", "/sparql", RUNAWAY, DIRECT))
     thread.start()
-    time.sleep(0.5)
+    deadline = time.monotonic() + 2
+    while json.loads(server.request("GET", "/health")[2])["idle"] and time.monotonic() < deadline:
+        time.sleep(0.02)  # until the runaway query has the only worker
     status, headers, body = get(server, "ASK {}")
     thread.join()
     assert status == 503

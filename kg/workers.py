@@ -131,14 +131,20 @@ class Pool:
 
         Raises Overloaded, QueryTimeout (the worker is killed and replaced), or WorkerDied.
         """
-        worker = self._acquire(timeout)
-        deadline = time.monotonic() + timeout  # the time limit counts from when a worker has the job
-        try:
-            _send(worker.sock, DATA, pickle.dumps(job))
-            kind, payload = _receive(worker.sock, deadline)
-        except BaseException:
-            self._replace(worker)
-            raise
+        for attempt in (1, 2):  # a worker found dead (killed from outside, out of memory): once more, fresh
+            worker = self._acquire(timeout)
+            deadline = time.monotonic() + timeout  # the time limit counts from when a worker has the job
+            try:
+                _send(worker.sock, DATA, pickle.dumps(job))
+                kind, payload = _receive(worker.sock, deadline)
+                break
+            except (OSError, WorkerDied) as e:
+                self._replace(worker)
+                if attempt == 2:
+                    raise WorkerDied(str(e)) from None
+            except BaseException:
+                self._replace(worker)
+                raise
         if kind == ERROR:
             self._release(worker)
             return _Failure(json.loads(payload))

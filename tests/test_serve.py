@@ -460,3 +460,16 @@ def test_serve_small_replies_keep_the_connection_and_large_ones_stream(start_ser
     assert response.getheader("Transfer-Encoding") == "chunked" and len(body) > 256 * 1024
     assert len(list(parse_query_results(body, format=QueryResultsFormat.JSON))) > 2000
     connection.close()
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads processes from /proc")
+def test_serve_replaces_a_worker_killed_from_outside(start_server):
+    server = start_server("--workers", "1", "--no-ask")
+    assert get(server, "ASK {}")[0] == 200
+    (zygote,) = _children(server.process.pid)
+    (worker,) = _children(zygote)
+    os.kill(worker, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    time.sleep(0.2)
+    status, _, body = get(server, ENGAGED_BY_SPRINTING)
+    assert status == 200 and values(body) == MUSCLES
+    assert json.loads(server.request("GET", "/health")[2])["restarts"] == 1

@@ -16,6 +16,7 @@ from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, parse, par
 
 from . import __version__, terms
 from .errors import EndpointError, QueryError
+from .store import Reader
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8"
@@ -42,7 +43,7 @@ _DECLARED = re.compile(r"(?i:PREFIX)\s+([A-Za-z][\w.-]*)?\s*:")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 
 
-class RemoteGraph:
+class RemoteGraph(Reader):
     """The graph behind a SPARQL 1.1 endpoint at ``url``; each request waits at most ``timeout`` s.
 
     A result the endpoint cut at its row limit raises EndpointError, since the parser's vocabulary
@@ -95,21 +96,6 @@ class RemoteGraph:
                 raise EndpointError(f"{self.url} sent RDF that does not parse: {e}") from None
         raise EndpointError(f"{self.url} answered with {media_type or 'no content type'}, "
                             "not SPARQL results or RDF")
-
-    def select(self, sparql: str, bindings: dict | None = None) -> list[dict]:
-        """The rows of a SELECT query, each a dict from variable name to term (unbound ones left out)."""
-        results = self.query(sparql, bindings)
-        names = [v.value for v in results.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in results]
-
-    def rows(self, sparql: str) -> list[tuple]:
-        """The rows of a SELECT as tuples of plain strings (None where unbound)."""
-        results = self.query(sparql)
-        names = [v.value for v in results.variables]
-        return [tuple(None if s[n] is None else s[n].value for n in names) for s in results]
-
-    def ask(self, sparql: str, bindings: dict | None = None) -> bool:
-        return bool(self.query(sparql, bindings))
 
     def graphs(self, s, p, o) -> set[str]:
         """The names of the graphs holding a triple; "" stands for the store's own default graph.

@@ -14,7 +14,37 @@ from . import cache, terms
 from .load import load_file, read_bytes
 
 
-class KnowledgeGraph:
+class Reader:
+    """The ways to read a graph that follow from its ``query``: rows as dicts or as tuples, and
+    ASK answers. Shared by the embedded store and a remote endpoint (kg.remote)."""
+
+    def select(self, sparql: str, bindings: dict | None = None) -> list[dict]:
+        """The rows of a SELECT query, each a dict from variable name to term (unbound ones left out)."""
+        results = self.query(sparql, bindings)
+        names = [v.value for v in results.variables]
+        rows = []
+        for solution in results:
+            row = {}
+            for name in names:
+                term = solution[name]
+                if term is not None:
+                    row[name] = term
+            rows.append(row)
+        return rows
+
+    def rows(self, sparql: str) -> list[tuple]:
+        """The rows of a SELECT as tuples of plain strings (None where unbound): the fast way to read
+        many rows, without a dict per row."""
+        results = self.query(sparql)
+        names = [v.value for v in results.variables]
+        return [tuple(None if s[n] is None else s[n].value for n in names) for s in results]
+
+    def ask(self, sparql: str, bindings: dict | None = None) -> bool:
+        """The answer of an ASK query."""
+        return bool(self.query(sparql, bindings))
+
+
+class KnowledgeGraph(Reader):
     """A loaded, inferred dataset ready for SPARQL.
 
     Queries see the union of all graphs as their default graph: the stated facts, the graphs of
@@ -80,31 +110,6 @@ class KnowledgeGraph:
         return self.store.query(sparql, prefixes=terms.PREFIXES, substitutions=substitutions, base_iri=base_iri,
                                 default_graph=default_graph if default_graph is not None else [],
                                 named_graphs=named_graphs if named_graphs is not None else [])
-
-    def select(self, sparql: str, bindings: dict | None = None) -> list[dict]:
-        """The rows of a SELECT query, each a dict from variable name to term (unbound ones left out)."""
-        results = self.query(sparql, bindings)
-        names = [v.value for v in results.variables]
-        rows = []
-        for solution in results:
-            row = {}
-            for name in names:
-                term = solution[name]
-                if term is not None:
-                    row[name] = term
-            rows.append(row)
-        return rows
-
-    def rows(self, sparql: str) -> list[tuple]:
-        """The rows of a SELECT as tuples of plain strings (None where unbound): the fast way to read
-        many rows, without a dict per row."""
-        results = self.query(sparql)
-        names = [v.value for v in results.variables]
-        return [tuple(None if s[n] is None else s[n].value for n in names) for s in results]
-
-    def ask(self, sparql: str, bindings: dict | None = None) -> bool:
-        """The answer of an ASK query."""
-        return bool(self.query(sparql, bindings))
 
     def graphs(self, s, p, o) -> set[str]:
         """The names of the graphs holding a triple; "" stands for the default graph."""

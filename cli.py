@@ -346,7 +346,8 @@ def serve(
 
     def announce(url: str) -> None:
         typer.echo(f"kg serve: listening on {url} (SPARQL at {url}sparql{', questions at POST ' + url + 'ask' if ask else ''}; "
-                   f"{settings.workers} workers, {timeout:g} s time limit); Ctrl-C or SIGTERM stops", err=True)
+                   f"{settings.workers} worker{'s' if settings.workers != 1 else ''}, {timeout:g} s time limit); "
+                   "Ctrl-C or SIGTERM stops", err=True)
 
     run(_open(data, store), settings, announce)
     typer.echo("kg serve: stopped", err=True)
@@ -363,8 +364,10 @@ def export(
     fmt: Annotated[Optional[ExportFormat], typer.Option(
         "--format", help="nq keeps inferences in their rules' named graphs; nt and ttl merge all graphs. "
                          "Default: from -o's extension, else nq.", show_default=False)] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE "
-                                                   "(default: stdout).", show_default=False)] = None,
+    target: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE "
+                                                  "(default, or -: standard output).", show_default=False)] = None,
+    canonical: Annotated[bool, typer.Option("--canonical", help="Name blank nodes canonically (RDFC-1.0) and "
+                                                                "sort the lines: the same graph, the same file.")] = False,
     data: DataOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -373,6 +376,9 @@ def export(
     from kg.store import EXPORT_FORMATS
     from kg.store import export as write
 
+    if target is not None and not target.strip():
+        raise FormatError("the output file name is empty; give -o FILE, or leave it out for standard output")
+    output = Path(target) if target not in (None, "-") else None  # "-": the usual name for standard output
     chosen = fmt.value if fmt else None
     if chosen is None and output is not None:
         chosen = output.suffix.lstrip(".").lower() or None
@@ -383,11 +389,11 @@ def export(
         _check_writable(output)
     graph = _open(data, store)
     if output is None:
-        write(graph, chosen, sys.stdout.buffer)
+        write(graph, chosen, sys.stdout.buffer, canonical=canonical)
         return
     try:
         with output.open("wb") as f:
-            write(graph, chosen, f)
+            write(graph, chosen, f, canonical=canonical)
     except OSError as e:
         raise FormatError(f"cannot write {output}: {e.strerror or e}") from None
     typer.echo(f"wrote {output} ({chosen}, {output.stat().st_size:,} bytes)", err=True)
@@ -541,6 +547,7 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
     data: DataOption = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Count triples stated and inferred and entities per class; name the most connected muscles
     and injuries (degree and betweenness centrality)."""
@@ -548,7 +555,7 @@ def stats(
 
     from kg.network import stats as compute
 
-    result = compute(_open(data, store))
+    result = compute(_open(data, store, endpoint))
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
         return
@@ -570,6 +577,10 @@ def main() -> None:
     except BrokenPipeError:  # e.g. `kg sparql ... | head`: stop quietly, like other Unix tools
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+    except OSError as e:  # writing the output failed, e.g. `kg export > file` on a full disk
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
+        sys.stderr.write(f"kg: error: cannot write the output: {e.strerror or e}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,10 @@ URL would be long (Virtuoso does not take a direct ``application/sparql-query`` 
 timeout; results come back as SPARQL JSON or N-Triples and are parsed by pyoxigraph.
 """
 
+import http.client
 import re
+import socket
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -60,6 +63,8 @@ class RemoteGraph(Reader):
             raise EndpointError(f"not an endpoint URL: {url!r}; expected http://host[:port]/path")
         self.url = url
         self.timeout = timeout
+        self._sockets: list[socket.socket] = []  # the connections of the request in progress
+        self._opener = _opener(self._sockets)
         self.partial = partial  # whether a result the endpoint cut at its row limit may be used
         self.cut: int | None = None  # the row limit the endpoint says it applied to the last result
 
@@ -114,6 +119,15 @@ class RemoteGraph(Reader):
             found.add("")
         return found
 
+    def __len__(self) -> int:
+        """The quads the endpoint holds: in its named graphs, and in its own default graph (kg serve)."""
+        from pyoxigraph import NamedNode
+
+        count = "SELECT (COUNT(*) AS ?n) WHERE { %s }"
+        named = next(iter(self.query(count % "GRAPH ?g { ?s ?p ?o }")))
+        default = next(iter(self.query(count % "?s ?p ?o", default_graph=[NamedNode(STORE_DEFAULT_GRAPH)])))
+        return int(named["n"].value) + int(default["n"].value)
+
     def _request(self, params: list[tuple[str, str]], accept: str) -> tuple[bytes, str]:
         encoded = urllib.parse.urlencode(params)
         headers = {"Accept": accept, "User-Agent": f"runner-kg/{__version__}"}
@@ -122,8 +136,15 @@ class RemoteGraph(Reader):
         else:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             request = urllib.request.Request(self.url, data=encoded.encode(), headers=headers, method="POST")
+        # The socket timeout bounds each read; this timer bounds the whole request, so a server
+        # that sends a byte at a time cannot hold it past the timeout.
+        expired = threading.Event()
+        timer = threading.Timer(self.timeout, _expire, (expired, self._sockets))
+        timer.daemon = True
+        self._sockets.clear()
+        timer.start()
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with self._opener.open(request, timeout=self.timeout) as response:
                 body = response.read()
                 cut = response.headers.get("X-SPARQL-MaxRows")  # kg serve and Virtuoso say so when they cut
                 self.cut = int(cut) if cut and cut.isdigit() else None
@@ -133,18 +154,53 @@ class RemoteGraph(Reader):
                                         "Virtuoso's ResultSetMaxRows)")
                 return body, response.headers.get_content_type()
         except urllib.error.HTTPError as e:
+            if expired.is_set():
+                raise EndpointError(f"{self.url} did not answer within {self.timeout:g} s") from None
             message = _message(e)
             if e.code == 400:
                 raise QueryError(f"the endpoint rejected the query: {message}") from None
             raise EndpointError(f"{self.url}: HTTP {e.code} {e.reason}" + (f": {message}" if message else "")) from None
-        except urllib.error.URLError as e:
-            if isinstance(e.reason, TimeoutError):
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
+            reason = getattr(e, "reason", e)
+            if expired.is_set() or isinstance(reason, TimeoutError):
                 raise EndpointError(f"{self.url} did not answer within {self.timeout:g} s") from None
-            raise EndpointError(f"cannot reach {self.url}: {getattr(e.reason, 'strerror', None) or e.reason}") from None
-        except TimeoutError:
-            raise EndpointError(f"{self.url} did not answer within {self.timeout:g} s") from None
-        except OSError as e:
-            raise EndpointError(f"{self.url}: {e.strerror or e}") from None
+            if isinstance(e, urllib.error.URLError):
+                raise EndpointError(f"cannot reach {self.url}: {getattr(reason, 'strerror', None) or reason}") from None
+            raise EndpointError(f"{self.url}: {getattr(e, 'strerror', None) or e or type(e).__name__}") from None
+        finally:
+            timer.cancel()
+
+
+def _opener(sockets: list) -> urllib.request.OpenerDirector:
+    """urllib (proxies, redirects, HTTPS) with connections that note their socket in ``sockets``."""
+
+    def noting(base):
+        class Connection(base):
+            def connect(self):
+                super().connect()
+                sockets.append(self.sock)
+
+        return Connection
+
+    class Handler(urllib.request.HTTPHandler):
+        def do_open(self, http_class, request, **kwargs):
+            return super().do_open(noting(http.client.HTTPConnection), request, **kwargs)
+
+    class SecureHandler(urllib.request.HTTPSHandler):
+        def do_open(self, http_class, request, **kwargs):
+            return super().do_open(noting(http.client.HTTPSConnection), request, **kwargs)
+
+    return urllib.request.build_opener(Handler, SecureHandler)
+
+
+def _expire(expired: threading.Event, sockets: list) -> None:
+    """Time is up: end the request's connections, which wakes the read waiting on them."""
+    expired.set()
+    for sock in list(sockets):
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def with_prefixes(sparql: str) -> str:

@@ -12,6 +12,7 @@ The server keeps no state between requests and never writes to the graph, so any
 instances over the same data can sit behind a load balancer.
 """
 
+import functools
 import itertools
 import json
 import logging
@@ -37,9 +38,10 @@ PAGE = Path(__file__).with_name("page.html")
 # What each query form can be written as: (media type, pyoxigraph format name); the first is the
 # default when the client accepts anything.
 SOLUTIONS = [("application/sparql-results+json", "JSON"), ("application/sparql-results+xml", "XML"),
-             ("text/csv", "CSV"), ("text/tab-separated-values", "TSV"), ("application/json", "JSON")]
+             ("text/csv", "CSV"), ("text/tab-separated-values", "TSV"), ("application/json", "JSON"),
+             ("application/xml", "XML")]
 BOOLEAN = [("application/sparql-results+json", "JSON"), ("application/sparql-results+xml", "XML"),
-           ("application/json", "JSON")]
+           ("application/json", "JSON"), ("application/xml", "XML")]
 GRAPH = [("text/turtle", "TURTLE"), ("application/n-triples", "N_TRIPLES"), ("application/ld+json", "JSON_LD"),
          ("application/rdf+xml", "RDF_XML")]
 # ?format= (or output=) names some clients send beside or instead of an Accept header, as the media
@@ -49,8 +51,10 @@ FORMAT_NAMES = {"json": "application/sparql-results+json, application/ld+json",
                 "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
                 "ttl": "text/turtle", "nt": "application/n-triples", "ntriples": "application/n-triples",
                 "jsonld": "application/ld+json", "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml",
-                "rdf": "application/rdf+xml", "n3": "text/turtle"}  # Turtle is N3 too
+                "rdf": "application/rdf+xml", "rdf+xml": "application/rdf+xml",
+                "n3": "text/turtle"}  # Turtle is N3 too
 TEXT = "text/plain; charset=utf-8"
+READ_ONLY = "SPARQL UPDATE refused: this endpoint is read-only; use SELECT, ASK, CONSTRUCT or DESCRIBE"
 BUFFERED = 1 << 18  # bytes of a reply held to send it with a Content-Length; more is streamed
 
 
@@ -85,29 +89,40 @@ def serve(graph, settings: Settings, announce=None) -> None:
     page = page.replace(b"{{examples}}", json.dumps(examples[:8]).replace("<", "\\u003c").encode())
     _preload_error_messages()
     pool = Pool(settings.workers, lambda: _worker_setup(graph, settings), waiting=settings.queue)
+    endpoint = Endpoint(pool, settings, page)
     try:
         server = waitress.create_server(
-            Endpoint(pool, settings, page), host=settings.host, port=settings.port,
-            threads=settings.workers + settings.queue + 4, max_request_body_size=settings.max_body * 2 + 4096,
-            ident="runner-kg", expose_tracebacks=False)
-    except OSError as e:
+            endpoint, host=settings.host, port=settings.port, threads=settings.workers + settings.queue + 4,
+            max_request_body_size=settings.max_body, ident="runner-kg", expose_tracebacks=False)
+    except (OSError, ValueError) as e:  # in use, not ours, or a host name that does not resolve
         pool.close()
-        raise KgError(f"cannot listen on {settings.host}:{settings.port}: {e.strerror or e}") from None
+        raise KgError(f"cannot listen on {settings.host}:{settings.port}: "
+                      f"{getattr(e, 'strerror', None) or e}") from None
     _quiet_waitress()
-    host = settings.host if ":" not in settings.host else f"[{settings.host}]"
-    url = f"http://{host}:{server.effective_port}/"
-    previous = signal.signal(signal.SIGTERM, _stop)
+    channel = _channel_class(endpoint)
+    for listener in getattr(server, "servers", None) or [server]:  # several when a host name has several addresses
+        listener.channel_class = channel
+    # On SIGTERM, requests in progress may finish within the query time limit before the workers stop.
+    server.task_dispatcher.shutdown = functools.partial(server.task_dispatcher.shutdown, timeout=settings.timeout + 1)
+    host, port = (server.effective_host, server.effective_port) if hasattr(server, "effective_port") else \
+        server.effective_listen[0][:2]
+    url = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
+    previous = signal.signal(signal.SIGTERM, _stop), signal.signal(signal.SIGINT, _stop)
     try:
         if announce:
             announce(url)
         server.run()  # returns on SIGTERM and Ctrl-C, after the requests in progress
     finally:
-        signal.signal(signal.SIGTERM, previous)
         server.close()
         pool.close()
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
 
 
 def _stop(signum, frame):
+    """The first SIGTERM or Ctrl-C stops the server; more while it stops are ignored."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     raise SystemExit(0)
 
 
@@ -158,7 +173,8 @@ class Endpoint:
         raise RequestError(404, f"no such page: {path}; the SPARQL endpoint is /sparql, questions go to POST /ask")
 
     def _sparql(self, environ, method: str):
-        _allow(method, ("GET", "POST"))
+        _allow(method, ("GET", "HEAD", "POST"))
+        method = "GET" if method == "HEAD" else method  # the same reply; the server leaves out the body
         params = _params(environ.get("QUERY_STRING", ""))
         if method == "POST":
             media_type, charset = _content_type(environ)
@@ -170,14 +186,14 @@ class Endpoint:
                     raise RequestError(415, f"a query must be sent as UTF-8, not {charset}")
                 params.append(("query", _utf8(body, "the query")))
             elif media_type == "application/sparql-update":
-                raise ReadOnlyError("SPARQL UPDATE refused: this endpoint is read-only")
+                raise ReadOnlyError(READ_ONLY)
             else:
                 raise RequestError(415, "POST a query as application/x-www-form-urlencoded (query=...) or as "
                                         "application/sparql-query" + (f", not {media_type}" if media_type else
                                                                       "; the request has no Content-Type"))
         queries = [v for k, v in params if k == "query"]
         if any(k == "update" for k, _ in params):
-            raise ReadOnlyError("SPARQL UPDATE refused: this endpoint is read-only")
+            raise ReadOnlyError(READ_ONLY)
         if not queries:
             if method == "GET" and not params:
                 return 200, {"Content-Type": "text/turtle; charset=utf-8"}, [_description(environ)]
@@ -189,12 +205,15 @@ class Endpoint:
             raise RequestError(413, f"the query is longer than the {self.settings.max_body:,}-byte limit")
         from .sparql import check_read_only, check_safe
 
-        check_read_only(text)
+        check_read_only(text, "this endpoint")
         check_safe(text)
         accept = environ.get("HTTP_ACCEPT")
-        named = [FORMAT_NAMES[v.lower()] for k, v in params if k in ("format", "output") and v.lower() in FORMAT_NAMES]
-        if named:  # a name this server does not know leaves the Accept header to decide
-            accept = named[0]
+        named = [v for k, v in params if k in ("format", "output")]
+        if named:
+            if named[0].lower() not in FORMAT_NAMES:
+                raise RequestError(400, f"unknown format {named[0]!r}; use one of {', '.join(FORMAT_NAMES)}, "
+                                        "or an Accept header")
+            accept = FORMAT_NAMES[named[0].lower()]
         job = {"kind": "sparql", "query": text, "accept": accept, "base": _endpoint_url(environ),
                "default": [v for k, v in params if k == "default-graph-uri"] or None,
                "named": [v for k, v in params if k == "named-graph-uri"] or None}
@@ -273,9 +292,11 @@ class Endpoint:
             raise
         finally:
             ms = (time.perf_counter() - started) * 1000
-            line = f"{environ.get('REMOTE_ADDR', '-')} {method} {path} {status} {ms:.1f} ms{note}{outcome}"
-            with self._log_lock:
-                print(line, file=sys.stderr, flush=True)
+            self.log(f"{environ.get('REMOTE_ADDR', '-')} {method} {path} {status} {ms:.1f} ms{note}{outcome}")
+
+    def log(self, line: str) -> None:
+        with self._log_lock:
+            print(line, file=sys.stderr, flush=True)
 
 
 class _Abort(Exception):
@@ -475,6 +496,37 @@ def _preload_error_messages() -> None:
         import rdflib.plugins.sparql.parser  # noqa: F401
     except ImportError:
         pass
+
+
+def _channel_class(endpoint: Endpoint):
+    """waitress's connections, with its own rejections (a malformed request, headers or a body
+    over the limits) answered in one line and logged like every other request."""
+    from waitress.channel import HTTPChannel
+    from waitress.task import ErrorTask
+
+    limits = {413: f"the request body is larger than the {endpoint.settings.max_body:,}-byte limit",
+              431: "the request line and headers are too large; send a long query as POST"}
+
+    class OneLineError(ErrorTask):
+        def execute(self):
+            error = self.request.error
+            message = limits.get(error.code) or f"bad request: {error.body}"
+            body = (message + "\n").encode()
+            self.status = f"{error.code} {error.reason}"
+            self.response_headers.extend([("Content-Type", TEXT), ("Connection", "close")])
+            self.set_close_on_finish()
+            self.content_length = len(body)
+            self.write(body)
+            # A request rejected while its first line was read has no method or path yet.
+            method, path = getattr(self.request, "command", None), getattr(self.request, "path", None)
+            path = urllib.parse.urlsplit(path).path if path else "-"
+            endpoint.log(f"{self.channel.addr[0] if self.channel.addr else '-'} {method or '-'} "
+                         f"{path} {error.code} 0.0 ms (rejected: {message})")
+
+    class Channel(HTTPChannel):
+        error_task_class = OneLineError
+
+    return Channel
 
 
 class _OneLine(logging.Filter):

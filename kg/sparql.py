@@ -41,12 +41,11 @@ def query_form(text: str) -> str | None:
     return word.group().upper() if word else None
 
 
-def check_read_only(text: str) -> None:
+def check_read_only(text: str, who: str = "this command") -> None:
     """Refuse SPARQL UPDATE (INSERT, DELETE, LOAD, CLEAR, DROP ...): the commands only read."""
-    start = _PROLOGUE.match(text).end()
-    word = re.match(r"[A-Za-z]+", text[start:])
-    if word and word.group().upper() in _UPDATES:
-        raise ReadOnlyError(f"SPARQL UPDATE ({word.group().upper()}) refused: this command is read-only and "
+    form = query_form(text)
+    if form in _UPDATES:
+        raise ReadOnlyError(f"SPARQL UPDATE ({form}) refused: {who} is read-only and "
                             "the graph is left untouched; use SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 

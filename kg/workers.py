@@ -167,7 +167,7 @@ class Pool:
     def _acquire(self, timeout: float) -> "_Worker":
         with self._lock:
             if self._idle.empty() and self._waiting >= self._max_waiting:
-                raise Overloaded(f"all {self.size} workers are busy and {self._waiting} requests are waiting")
+                raise Overloaded(f"{_count(self.size, 'worker')} busy and {_count(self._waiting, 'request')} waiting")
             self._waiting += 1
         try:
             return self._idle.get(timeout=timeout)
@@ -290,6 +290,10 @@ def _exactly(sock: socket.socket, n: int, deadline: float | None) -> bytes:
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _reap(pid: int) -> None:

@@ -19,6 +19,8 @@ from .parse import Parse, Parser, make_nlp
 
 __all__ = ["Answer", "Asker", "Item", "Lexicon", "load_lexicon"]
 
+MAX_WORDS = 60  # the longest question in the suites has 16; a pasted page is not a question
+
 
 def load_lexicon(graph, nlp, *, use_cache: bool = True) -> Lexicon:
     """The lexicon of ``graph``: opened from its file when the inputs are unchanged, else read by SPARQL.
@@ -87,7 +89,12 @@ class Asker:
         return build_frame(self.parse(question), self.lexicon)
 
     def ask(self, question: str) -> Answer:
-        """Answer one question. Raises QuestionError when it has no words at all."""
+        """Answer one question. Raises QuestionError when it has no words at all, or too many."""
+        question = "".join(c if c.isprintable() else " " for c in question)  # NUL, tabs, newlines
+        words = len(question.split())
+        if words > MAX_WORDS or len(question) > MAX_WORDS * 12:
+            raise QuestionError(f"question too long ({words} words, {len(question)} characters): ask about one "
+                                f"thing at a time, in at most {MAX_WORDS} words")
         if not any(c.isalnum() for c in question):
             example = f', e.g. "{self.lexicon.examples[0]}"' if self.lexicon.examples else ""
             raise QuestionError(f"empty question: ask something{example}")

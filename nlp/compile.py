@@ -22,7 +22,9 @@ def _term(reading: Reading, name: str) -> str:
 def select(reading: Reading) -> str:
     """The SELECT for one reading: ?answer, and every intermediate variable of a multi-hop chain."""
     variables = [n for n, node in reading.nodes.items() if node.iri is None and n != reading.answer]
-    patterns = [f"  {_term(reading, h.subject)} {iri(h.prop)} {_term(reading, h.object)} ." for h in reading.hops]
+    # Each pattern once: a question that names a thing twice ("... and ... again") asks nothing more.
+    patterns = list(dict.fromkeys(f"  {_term(reading, h.subject)} {iri(h.prop)} {_term(reading, h.object)} ."
+                                  for h in reading.hops))
     for name, node in reading.nodes.items():
         if node.iri is None and node.cls:
             patterns.append(f"  ?{name} a {iri(node.cls)} .")

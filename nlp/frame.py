@@ -197,6 +197,8 @@ def _conjunction(frame, entities, relations, answer_class, lex) -> list[list[Rea
     """'Which phases of running use the adductors?': each relation word with its own entity, all
     about the same answer. Pairs follow word order; every pair must fit the schema."""
     pairs = list(zip(sorted(relations, key=lambda r: r.start), sorted(entities, key=lambda e: e.start)))
+    first = {(tuple(r.iris), tuple(e.iris)): pair for pair in reversed(pairs) for r, e in [pair]}
+    pairs = [pair for pair in pairs if first[(tuple(pair[0].iris), tuple(pair[1].iris))] is pair]  # once each
     nodes, hops = {"answer": Node(cls=answer_class)}, []
     for k, (relation, entity) in enumerate(pairs):
         tiers = _chain(Frame("relation", frame.parse), entity, [relation], answer_class, [], lex)

@@ -230,3 +230,25 @@ def test_ask_damaged_lexicon_is_rebuilt(fresh_cache):
     lexicon.write_bytes(b"not a database" * 100)
     assert Asker(open_graph()).ask("what causes ITBS?").answers
     assert lexicon.read_bytes()[:15] == b"SQLite format 3"
+
+
+def test_ask_repeated_parts_are_asked_once(asker):
+    """Naming the same thing again adds nothing to the query (it used to repeat the pattern, and
+    twenty repeats took the engine seconds)."""
+    once = asker.ask("what prevents runners knee?")
+    repeated = asker.ask(" and ".join(["what prevents runners knee"] * 12))
+    assert [a.iri for a in repeated.answers] == [a.iri for a in once.answers]
+    assert repeated.sparql.count("kg:prevents kg:RunnersKnee") == 1
+
+
+def test_ask_too_long_a_question_is_refused(asker, cli):
+    from kg.errors import QuestionError
+
+    with pytest.raises(QuestionError, match=r"question too long \(61 words"):
+        asker.ask("what " * 61)
+    result = cli("ask", "knee " * 100)
+    assert result.exit_code == 2 and "question too long" in result.stderr
+
+
+def test_ask_control_characters_are_spaces(asker):
+    assert asker.ask("what prevents runners knee?\x00").text == asker.ask("what prevents runners knee?").text

@@ -314,3 +314,18 @@ def test_cli_store_with_data_is_refused(cli, store_dir):
 def test_cli_missing_store_exits_2(cli, tmp_path):
     result = cli("ask", "--store", str(tmp_path / "nope"), "what causes ITBS?")
     assert result.exit_code == 2 and "no such store" in result.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_cli_output_that_cannot_be_written_is_one_line(cache_dir):
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-c", "import cli; cli.main()", "export"], stdout=full,
+                              stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
+    assert done.returncode == 2
+    assert done.stderr == "kg: error: cannot write the output: No space left on device\n"
+
+
+def test_cli_serve_bad_host_is_one_line(cli):
+    result = cli("serve", "--host", "nosuchhost.invalid", "--port", "0", "--no-ask", "--workers", "1")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("kg: error: cannot listen on nosuchhost.invalid:0") and "Traceback" not in result.output

@@ -58,10 +58,25 @@ def test_export_cli_with_data(cli):
     assert result.exit_code == 0 and "https://w3id.org/runner-kg/ShinSplints" in result.stdout
 
 
+def test_export_cli_dash_is_standard_output(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("export", "-o", "-", "--format", "ttl")
+    assert result.exit_code == 0 and result.stdout.startswith("@prefix") and not (tmp_path / "-").exists()
+
+
 @pytest.mark.parametrize("args, message", [
     (("-o", "graph.xyz"), "cannot tell the format of graph.xyz"),
     (("-o", "/no/such/dir/graph.nq"), "no such directory"),
+    (("-o", ""), "the output file name is empty"),
 ])
 def test_export_cli_bad_output(cli, args, message):
     result = cli("export", *args)
     assert result.exit_code == 2 and message in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["nq", "nt", "ttl"])
+def test_export_canonical_is_the_same_file_every_time(cli, fmt):
+    """Blank nodes get new labels each time a graph is loaded; --canonical names them by RDFC-1.0."""
+    first, second = cli("export", "--canonical", "--format", fmt), cli("export", "--canonical", "--format", fmt)
+    assert first.exit_code == 0 and first.stdout_bytes == second.stdout_bytes
+    assert b"_:c14n" in first.stdout_bytes or fmt == "ttl"

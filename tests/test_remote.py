@@ -179,6 +179,11 @@ def test_remote_sparql_gives_the_same_rows(endpoint, cli):
     assert rows(there.stdout) == rows(here.stdout) and len(rows(here.stdout)) > 5
 
 
+def test_remote_stats_from_kg_serve_match_embedded(served, cli):
+    here, there = cli("stats", "--json"), cli("stats", "--json", "--endpoint", served.sparql)
+    assert there.exit_code == 0 and json.loads(there.stdout) == json.loads(here.stdout)
+
+
 def test_remote_construct(endpoint):
     triples = RemoteGraph(endpoint).query("CONSTRUCT { kg:Sprinting kg:engages ?m } WHERE { kg:Sprinting kg:engages ?m }")
     assert {t.object.value for t in triples} == {"https://w3id.org/runner-kg/Glutes", "https://w3id.org/runner-kg/Hamstrings"}
@@ -255,9 +260,20 @@ class _Silent:
                 return
             self.held.append(conn)
             if self.reply is not None:
-                conn.recv(65536)
+                threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn):
+        conn.recv(65536)
+        try:
+            if self.reply.startswith(b"DRIP "):  # a byte at a time: each read succeeds, the whole never ends
+                for byte in self.reply[5:]:
+                    conn.send(bytes([byte]))
+                    time.sleep(0.2)
+            else:
                 conn.sendall(self.reply)
-                conn.close()
+            conn.close()
+        except OSError:
+            pass
 
     def close(self):
         self.sock.close()
@@ -273,15 +289,19 @@ class _Silent:
                      b"disk failed\n"), (), "HTTP 500 Internal Server Error: disk failed"),
     (lambda: _Silent(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 6\r\n\r\n<html>"), (),
      "answered with text/html, not SPARQL results or RDF"),
+    (lambda: _Silent(b"DRIP HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n\r\n" + b" " * 100),
+     ("--timeout", "1"), "did not answer within 1 s"),
 ])
 def test_remote_errors_are_one_line(cli, make, args, message):
     fake = make()
+    started = time.monotonic()
     try:
         endpoint = ("--endpoint", fake.url) if fake else ()
         result = cli("sparql", *endpoint, *args, "ASK {}")
     finally:
         if fake:
             fake.close()
+    assert time.monotonic() - started < 10  # --timeout bounds the whole request, however the server trickles
     assert result.exit_code == 2
     assert message in result.stderr and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 

@@ -156,7 +156,7 @@ def test_serve_rejects_bad_requests(server, method, path, body, headers, status)
     text = data.decode()
     assert text.count("\n") == 1 and "Traceback" not in text
     if status == 405:
-        assert response_headers["allow"] == ("POST" if path == "/ask" else "GET, POST")
+        assert response_headers["allow"] == ("POST" if path == "/ask" else "GET, HEAD, POST")
 
 
 def test_serve_bad_query_gets_400_with_the_parser_message(server):
@@ -264,9 +264,39 @@ def test_serve_row_limit_cuts_and_says_so(server):
 
 def test_serve_body_limit(server):
     status, _, body = server.request("POST", "/sparql", "ASK {} #" + "x" * 70_000, DIRECT)
-    assert status == 413 and b"limit" in body
+    assert status == 413 and body == b"the request body is larger than the 65,536-byte limit\n"
     status, _, _ = server.request("GET", "/sparql?query=" + urllib.parse.quote("ASK {} #" + "x" * 70_000))
     assert status == 413
+    assert any("POST /sparql 413 " in line and "(rejected: the request body is larger" in line
+               for line in server.lines)
+
+
+def test_serve_http_layer_rejections_are_one_line_and_logged(server):
+    """What the HTTP layer refuses before the application sees it: a malformed request line."""
+    parts = urllib.parse.urlsplit(server.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(b"GARBAGE\r\n\r\n")
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.split()[1] == b"400" and body.count(b"\n") == 1 and body.startswith(b"bad request")
+    deadline = time.monotonic() + 5
+    while not any(" 400 0.0 ms (rejected: bad request" in line for line in server.lines):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def test_serve_head_and_plain_xml(server):
+    status, headers, body = server.request("HEAD", "/sparql?query=" + urllib.parse.quote(ENGAGED_BY_SPRINTING))
+    assert status == 200 and body == b"" and headers["content-type"] == "application/sparql-results+json"
+    status, headers, body = get(server, ENGAGED_BY_SPRINTING, headers={"Accept": "application/xml"})
+    assert status == 200 and values(body, QueryResultsFormat.XML) == MUSCLES
+
+
+def test_serve_unknown_format_name_is_400(server):
+    status, _, body = get(server, "ASK {}", format="bogus")
+    assert status == 400 and body.startswith(b"unknown format 'bogus'; use one of json, xml")
 
 
 def test_serve_cors_is_off_by_default(server):
@@ -348,6 +378,7 @@ def test_serve_ask_returns_the_json_of_kg_ask(server, cli, question):
 @pytest.mark.parametrize("body, message", [
     ("not json", b"not JSON"), ('{"q": "x"}', b"question"), ('["what"]', b"question"),
     ('{"question": "?!"}', b"empty question"),
+    (json.dumps({"question": "what prevents runners knee and " * 30}), b"question too long (150 words"),
 ])
 def test_serve_ask_bad_requests(server, body, message):
     status, _, data = server.request("POST", "/ask", body, {"Content-Type": "application/json"})
@@ -400,6 +431,20 @@ def _children(pid: int) -> set[int]:
             if int(fields[1]) == pid:
                 found.add(int(entry))
     return found
+
+
+def test_serve_sigterm_lets_a_request_in_progress_finish(start_server):
+    server = start_server("--workers", "1", "--timeout", "2", "--no-ask")
+    reply = {}
+    thread = threading.Thread(target=lambda: reply.update(zip(("status", "headers", "body"),
+                                                              server.request("POST", "/sparql", RUNAWAY, DIRECT))))
+    thread.start()
+    time.sleep(0.5)
+    server.process.send_signal(signal.SIGTERM)
+    thread.join(timeout=20)
+    assert reply["status"] == 503 and b"time limit" in reply["body"]  # answered, not dropped
+    assert server.stop() == 0
+    assert any(" POST /sparql 503 " in line for line in server.lines)
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads processes from /proc")

@@ -11,6 +11,7 @@ import http.client
 import re
 import socket
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -63,8 +64,8 @@ class RemoteGraph(Reader):
             raise EndpointError(f"not an endpoint URL: {url!r}; expected http://host[:port]/path")
         self.url = url
         self.timeout = timeout
-        self._sockets: list[socket.socket] = []  # the connections of the request in progress
-        self._opener = _opener(self._sockets)
+        self._watchdog = _Watchdog()
+        self._opener = _opener(self._watchdog.sockets)
         self.partial = partial  # whether a result the endpoint cut at its row limit may be used
         self.cut: int | None = None  # the row limit the endpoint says it applied to the last result
 
@@ -136,13 +137,9 @@ class RemoteGraph(Reader):
         else:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             request = urllib.request.Request(self.url, data=encoded.encode(), headers=headers, method="POST")
-        # The socket timeout bounds each read; this timer bounds the whole request, so a server
+        # The socket timeout bounds each read; the watchdog bounds the whole request, so a server
         # that sends a byte at a time cannot hold it past the timeout.
-        expired = threading.Event()
-        timer = threading.Timer(self.timeout, _expire, (expired, self._sockets))
-        timer.daemon = True
-        self._sockets.clear()
-        timer.start()
+        expired = self._watchdog.arm(self.timeout)
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
                 body = response.read()
@@ -168,7 +165,7 @@ class RemoteGraph(Reader):
                 raise EndpointError(f"cannot reach {self.url}: {getattr(reason, 'strerror', None) or reason}") from None
             raise EndpointError(f"{self.url}: {getattr(e, 'strerror', None) or e or type(e).__name__}") from None
         finally:
-            timer.cancel()
+            self._watchdog.disarm()
 
 
 def _opener(sockets: list) -> urllib.request.OpenerDirector:
@@ -193,14 +190,50 @@ def _opener(sockets: list) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(Handler, SecureHandler)
 
 
-def _expire(expired: threading.Event, sockets: list) -> None:
-    """Time is up: end the request's connections, which wakes the read waiting on them."""
-    expired.set()
-    for sock in list(sockets):
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+class _Watchdog:
+    """One thread that ends a request's connections when its time is up, which wakes the read
+    waiting on them (cheaper than a timer thread per request)."""
+
+    def __init__(self):
+        self.sockets: list[socket.socket] = []  # the connections of the request in progress
+        self._condition = threading.Condition()
+        self._deadline: float | None = None
+        self._expired = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, seconds: float) -> threading.Event:
+        """Start timing a request; the event returned is set if its time runs out."""
+        with self._condition:
+            self.sockets.clear()
+            self._expired = threading.Event()
+            self._deadline = time.monotonic() + seconds
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, name="kg-remote-watchdog", daemon=True)
+                self._thread.start()
+            self._condition.notify()
+            return self._expired
+
+    def disarm(self) -> None:
+        with self._condition:
+            self._deadline = None
+
+    def _watch(self) -> None:
+        with self._condition:
+            while True:
+                if self._deadline is None:
+                    self._condition.wait()
+                    continue
+                left = self._deadline - time.monotonic()
+                if left > 0:
+                    self._condition.wait(left)
+                    continue
+                self._expired.set()
+                self._deadline = None
+                for sock in list(self.sockets):
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
 
 
 def with_prefixes(sparql: str) -> str:

@@ -87,6 +87,7 @@ def serve(graph, settings: Settings, announce=None) -> None:
         examples = Asker(graph).lexicon.examples  # builds the parser's vocabulary once, before the workers
     # Inside a <script>: "<" escaped, so no example can close the element.
     page = page.replace(b"{{examples}}", json.dumps(examples[:8]).replace("<", "\\u003c").encode())
+    page = page.replace(b"{{prefixes}}", json.dumps(terms.PREFIXES).replace("<", "\\u003c").encode())
     _preload_error_messages()
     pool = Pool(settings.workers, lambda: _worker_setup(graph, settings), waiting=settings.queue)
     endpoint = Endpoint(pool, settings, page)

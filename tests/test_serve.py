@@ -395,6 +395,8 @@ def test_serve_page_works_offline(server):
     assert 'id="query"' in page and 'id="question"' in page
     examples = json.loads(re.search(r"const examples = (\[.*?\]);", page).group(1))
     assert examples and all(isinstance(e, str) for e in examples)
+    prefixes = json.loads(re.search(r"const prefixes = (\{.*?\});", page).group(1))
+    assert prefixes["kg"] == "https://w3id.org/runner-kg/"
 
 
 def test_serve_logs_one_line_per_request(start_server):

@@ -14,11 +14,12 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from startup import run_once as run  # bench/ is on sys.path when a script here runs
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -28,21 +29,6 @@ QUESTION = "what prevents runner's knee?"
 QUERY = "SELECT ?s WHERE { ?s kg:prevents kg:RunnersKnee }"
 RAW = ("import sys, pyoxigraph as ox; s = ox.Store(sys.argv[2]); "
        "s.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES); s.flush()")
-
-
-def run(command: list[str], env: dict, stdin: bytes | None = None) -> tuple[float, int]:
-    """Wall seconds and peak memory (KiB) of one command; fails loudly if it fails."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if stdin:
-        process.stdin.write(stdin)
-        process.stdin.close()
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
-    return seconds, usage.ru_maxrss
 
 
 def synthetic(size: int) -> Path:

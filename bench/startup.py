@@ -32,10 +32,14 @@ CASES = [
 ]
 
 
-def run_once(command: list[str], env: dict) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (KiB) of one run."""
+def run_once(command: list[str], env: dict, stdin: bytes | None = None) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (KiB) of one run, fed ``stdin``; fails loudly if it fails."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, env=env, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if stdin:
+        process.stdin.write(stdin)
+        process.stdin.close()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:

@@ -128,7 +128,7 @@ def _single_premise(schema: Schema, within=None):
             values = " ".join(f"({_iri(p)} {_iri(q)})" for p, q in pairs)
             head = "?o ?q ?s" if flipped else "?s ?q ?o"
             literal = "FILTER(!isLiteral(?o)) " if flipped else ""
-            pattern = f"GRAPH ?g {{ ?s ?p ?o }}" if within is not None else "?s ?p ?o"
+            pattern = "GRAPH ?g { ?s ?p ?o }" if within is not None else "?s ?p ?o"
             yield rule, f"CONSTRUCT {{ {head} }} WHERE {{ {scope}VALUES (?p ?q) {{ {values} }} {pattern} {literal}}}", \
                 {q for _, q in pairs}
 

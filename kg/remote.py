@@ -20,6 +20,7 @@ from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, parse, par
 
 from . import __version__, terms
 from .errors import EndpointError, QueryError
+from .sparql import query_form
 from .store import Reader
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
@@ -83,8 +84,6 @@ class RemoteGraph(Reader):
         params = [("query", text)]
         params += [("default-graph-uri", g.value) for g in default_graph or ()]
         params += [("named-graph-uri", g.value) for g in named_graphs or ()]
-        from .sparql import query_form
-
         # Asked for by the query's form: Virtuoso writes a CONSTRUCT as a results table if allowed to.
         graph_form = query_form(text) in ("CONSTRUCT", "DESCRIBE")
         body, media_type = self._request(params, GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT)

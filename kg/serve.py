@@ -25,11 +25,15 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from itertools import islice
 from pathlib import Path
 
+from pyoxigraph import DefaultGraph, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+from pyoxigraph import parse_query_results
+from pyoxigraph import serialize as serialize_graph
+
 from . import terms
-from .errors import KgError, QueryError, QueryTimeout, ReadOnlyError, RefusedError, RequestError
+from .errors import KgError, QueryError, QueryTimeout, QuestionError, ReadOnlyError, RefusedError, RequestError
+from .sparql import check_read_only, check_safe, syntax_message
 from .remote import STORE_DEFAULT_GRAPH
 from .workers import Overloaded, Pool, WorkerDied
 
@@ -204,8 +208,6 @@ class Endpoint:
         text = queries[0]
         if len(text.encode()) > self.settings.max_body:
             raise RequestError(413, f"the query is longer than the {self.settings.max_body:,}-byte limit")
-        from .sparql import check_read_only, check_safe
-
         check_read_only(text, "this endpoint")
         check_safe(text)
         accept = environ.get("HTTP_ACCEPT")
@@ -416,11 +418,6 @@ def _worker_setup(graph, settings: Settings):
 
 
 def _answer_query(graph, job: dict, out, max_rows: int) -> None:
-    from pyoxigraph import DefaultGraph, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
-    from pyoxigraph import serialize as serialize_graph
-
-    from .sparql import syntax_message
-
     text = job["query"]
     try:
         dataset = {key: None if job[name] is None else
@@ -448,7 +445,7 @@ def _answer_query(graph, job: dict, out, max_rows: int) -> None:
         out.finish()
         return
     # Take one row more than the limit to learn whether it cut; then the engine writes what is kept.
-    items = list(islice(results, max_rows + 1))
+    items = list(itertools.islice(results, max_rows + 1))
     cut = {"X-SPARQL-MaxRows": str(max_rows)} if len(items) > max_rows else None
     items = items[:max_rows]
     if isinstance(results, QuerySolutions):
@@ -463,8 +460,6 @@ def _answer_query(graph, job: dict, out, max_rows: int) -> None:
 def _solutions(variables, rows):
     """Rows taken from a result, as a result again, for the engine's serializers: through TSV,
     whose cells are the terms' own N-Triples syntax."""
-    from pyoxigraph import QueryResultsFormat, parse_query_results
-
     names = [v.value for v in variables]
     lines = ["\t".join(f"?{n}" for n in names)]
     lines += ["\t".join("" if row[n] is None else str(row[n]) for n in names) for row in rows]
@@ -477,8 +472,6 @@ def _with_charset(media_type: str) -> str:
 
 def _answer_question(asker, job: dict, out) -> None:
     from nlp import render
-
-    from .errors import QuestionError
 
     try:
         answer = asker.ask(job["question"])

@@ -195,7 +195,6 @@ class Answerer:
         """'sprinting engages glutes and hamstrings; those are strengthened by: ...'"""
         parts, previous = [], None
         for i, hop in enumerate(reading.hops):
-            s, o = reading.nodes[hop.subject], reading.nodes[hop.object]
             here = hop.object if hop.subject in ("n0", previous) else hop.subject
             forward = hop.subject in ("n0", previous)
             prop = self.lex.properties.get(hop.prop)

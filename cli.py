@@ -196,6 +196,9 @@ def sparql(
              "tsv in a pipe). CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld.", show_default=False)] = None,
     timeout: Annotated[Optional[float], typer.Option(
         "--timeout", metavar="SECONDS", min=0.001, help="Stop the query after SECONDS.", show_default=False)] = None,
+    allow_service: Annotated[bool, typer.Option(
+        "--allow-service", help="Let SERVICE clauses call the servers they name (federated queries); "
+                                "refused by default.")] = False,
     data: DataOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
@@ -219,16 +222,19 @@ def sparql(
     else:
         text = query
     engine.check_read_only(text)
+    if not allow_service:  # before the graph is opened, so a refusal is immediate
+        engine.check_safe(text, "kg sparql --allow-service lets a query call the servers it names")
     graph = _open(data, store, endpoint, timeout, partial=True)
     default = "table" if _terminal() else "tsv"
     fmt_name = fmt.value if fmt else None
     if endpoint is not None:  # the server does the work; the request has the timeout
-        output = engine.run(graph, text, fmt_name, results_default=default)
+        output = engine.run(graph, text, fmt_name, results_default=default, allow_service=allow_service)
         if graph.cut is not None:
             typer.echo(f"kg: warning: the endpoint cut the results at {graph.cut:,} rows", err=True)
     else:
-        output = isolate.call(lambda: engine.run(graph.reopen(), text, fmt_name, results_default=default),
-                              timeout=timeout)
+        output = isolate.call(lambda: engine.run(graph.reopen(), text, fmt_name, results_default=default,
+                                                 allow_service=allow_service),
+                              timeout=timeout, network=allow_service)
     _write(output.data)
     if output.empty:
         raise typer.Exit(1)

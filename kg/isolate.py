@@ -15,11 +15,12 @@ from collections.abc import Callable
 from .errors import KgError, QueryTimeout
 
 
-def call(fn: Callable, *args, timeout: float | None = None):
+def call(fn: Callable, *args, timeout: float | None = None, network: bool = False):
     """``fn(*args)`` in a child process; its result or KgError comes back, others are re-raised.
 
-    Raises QueryTimeout when ``timeout`` seconds pass first. Without ``os.fork`` (Windows) the
-    call runs in-process and cannot be stopped.
+    Raises QueryTimeout when ``timeout`` seconds pass first. The child has no network unless
+    ``network`` (kg.sandbox, where the platform allows). Without ``os.fork`` (Windows) the call
+    runs in-process and cannot be stopped.
     """
     if not hasattr(os, "fork"):
         return fn(*args)
@@ -29,6 +30,8 @@ def call(fn: Callable, *args, timeout: float | None = None):
         os.close(read_end)
         code = 0
         try:
+            if not network:
+                _deny_network()
             payload = pickle.dumps(("ok", fn(*args)))
         except BaseException as e:  # sent to the parent, which decides what to show
             payload = pickle.dumps(("error", e if isinstance(e, KgError) else KgError(f"{type(e).__name__}: {e}")))
@@ -53,6 +56,16 @@ def call(fn: Callable, *args, timeout: float | None = None):
     if status == "error":
         raise value
     return value
+
+
+def _deny_network() -> None:
+    """Best effort: where the kernel refuses the filter, the query check (kg.sparql) still holds."""
+    from . import sandbox
+
+    try:
+        sandbox.deny_network()
+    except OSError:
+        pass
 
 
 def _read_all(fd: int, timeout: float | None) -> bytes:

@@ -58,6 +58,7 @@ class RemoteGraph(Reader):
 
     key = ""
     path = None
+    remote = True
 
     def __init__(self, url: str, *, timeout: float = 30.0, partial: bool = False):
         parts = urllib.parse.urlsplit(url)

@@ -31,7 +31,7 @@ from pyoxigraph import DefaultGraph, NamedNode, QueryBoolean, QueryResultsFormat
 from pyoxigraph import parse_query_results
 from pyoxigraph import serialize as serialize_graph
 
-from . import terms
+from . import sandbox, terms
 from .errors import KgError, QueryError, QueryTimeout, QuestionError, ReadOnlyError, RefusedError, RequestError
 from .sparql import check_read_only, check_safe, syntax_message
 from .remote import STORE_DEFAULT_GRAPH
@@ -93,8 +93,13 @@ def serve(graph, settings: Settings, announce=None) -> None:
     page = page.replace(b"{{examples}}", json.dumps(examples[:8]).replace("<", "\\u003c").encode())
     page = page.replace(b"{{prefixes}}", json.dumps(terms.PREFIXES).replace("<", "\\u003c").encode())
     _preload_error_messages()
-    pool = Pool(settings.workers, lambda: _worker_setup(graph, settings), waiting=settings.queue)
+    pool = Pool(settings.workers, lambda: _worker_setup(graph, settings), waiting=settings.queue,
+                confine=sandbox.deny_network)
     endpoint = Endpoint(pool, settings, page)
+    if pool.confined is not True:
+        reason = pool.confined or f"not supported on {sys.platform} {os.uname().machine}"
+        endpoint.log(f"kg serve: warning: the query workers keep network access ({reason}); "
+                     "SERVICE is refused by the query check alone")
     try:
         server = waitress.create_server(
             endpoint, host=settings.host, port=settings.port, threads=settings.workers + settings.queue + 4,
@@ -173,7 +178,8 @@ class Endpoint:
                                                     "style-src 'unsafe-inline'; connect-src 'self'"}, [self.page]
         if path == "/health":
             _allow(method, ("GET", "HEAD"))
-            health = {"status": "ok", "workers": self.pool.size, "idle": self.pool.idle, "restarts": self.pool.restarts}
+            health = {"status": "ok", "workers": self.pool.size, "idle": self.pool.idle, "restarts": self.pool.restarts,
+                      "network": "denied" if self.pool.confined is True else "open"}
             return 200, {"Content-Type": "application/json"}, [json.dumps(health).encode()]
         raise RequestError(404, f"no such page: {path}; the SPARQL endpoint is /sparql, questions go to POST /ask")
 
@@ -209,7 +215,7 @@ class Endpoint:
         if len(text.encode()) > self.settings.max_body:
             raise RequestError(413, f"the query is longer than the {self.settings.max_body:,}-byte limit")
         check_read_only(text, "this endpoint")
-        check_safe(text)
+        check_safe(text, "this endpoint does not call other servers; query their endpoints directly")
         accept = environ.get("HTTP_ACCEPT")
         named = [v for k, v in params if k in ("format", "output")]
         if named:
@@ -431,6 +437,9 @@ def _answer_query(graph, job: dict, out, max_rows: int) -> None:
     except SyntaxError as e:
         out.fail(400, syntax_message(text, e))
         return
+    except OSError as e:
+        out.fail(*_failed(e))
+        return
     offers = BOOLEAN if isinstance(results, QueryBoolean) else SOLUTIONS if isinstance(results, QuerySolutions) else GRAPH
     chosen = negotiate(job["accept"], offers)
     if chosen is None:
@@ -445,7 +454,11 @@ def _answer_query(graph, job: dict, out, max_rows: int) -> None:
         out.finish()
         return
     # Take one row more than the limit to learn whether it cut; then the engine writes what is kept.
-    items = list(itertools.islice(results, max_rows + 1))
+    try:
+        items = list(itertools.islice(results, max_rows + 1))
+    except OSError as e:
+        out.fail(*_failed(e))
+        return
     cut = {"X-SPARQL-MaxRows": str(max_rows)} if len(items) > max_rows else None
     items = items[:max_rows]
     if isinstance(results, QuerySolutions):
@@ -455,6 +468,14 @@ def _answer_query(graph, job: dict, out, max_rows: int) -> None:
         out.start(200, _with_charset(media_type), cut)
         serialize_graph(items, out, getattr(RdfFormat, fmt), prefixes=terms.PREFIXES if fmt == "TURTLE" else None)
     out.finish()
+
+
+def _failed(error: OSError) -> tuple[int, str]:
+    """The status and message for a query the engine could not finish."""
+    if f"os error {sandbox.REFUSED}" in str(error):  # it tried to open a connection: a SERVICE
+        return 403, ("SERVICE refused: the query tried to call another server, and this endpoint's "
+                     "workers have no network; query that server directly")
+    return 500, f"the query failed: {error}"
 
 
 def _solutions(variables, rows):

@@ -5,6 +5,7 @@ a readable table; CONSTRUCT and DESCRIBE as Turtle, N-Triples or JSON-LD.
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
@@ -23,8 +24,6 @@ GRAPH_FORMATS = {"turtle": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "jsonld"
 FORMATS = ("table", *RESULT_FORMATS, *GRAPH_FORMATS)
 
 _UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
-# Skipped to find a query's first keyword: whitespace, comments, PREFIX and BASE declarations.
-_PROLOGUE = re.compile(r"(\s+|#[^\n]*|(?i:PREFIX)\s+[^\s:]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>)*")
 
 
 @dataclass
@@ -35,10 +34,74 @@ class Output:
     empty: bool
 
 
+# -- Lexemes: the SPARQL 1.1 terminals (grammar section 19.8) as the engine, pyoxigraph 0.5, reads
+# them: \u escapes only inside strings and IRIs, whitespace only space, tab, CR and LF, a comment
+# ends at CR or LF, names are greedy. Anything else is one "other" character.
+_HEX = "[0-9A-Fa-f]"
+_UCHAR = rf"\\u{_HEX}{{4}}|\\U{_HEX}{{8}}"
+_ECHAR = r"""\\[tbnrf"'\\]"""
+_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
+         "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD")
+_CHARS_U = _BASE + "_"
+_CHARS = _CHARS_U + "\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
+_PLX = rf"%{_HEX}{_HEX}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_LOCAL = rf"[{_CHARS}:]|{_PLX}"
+_STRINGS = [
+    rf"'''(?:(?:''|')?+(?:[^'\\]|{_ECHAR}|{_UCHAR}))*+'''",
+    rf'"""(?:(?:""|")?+(?:[^"\\]|{_ECHAR}|{_UCHAR}))*+"""',
+    rf"'(?:[^'\\\n\r]|{_ECHAR}|{_UCHAR})*+'",
+    rf'"(?:[^"\\\n\r]|{_ECHAR}|{_UCHAR})*+"',
+]
+_LEXER = re.compile("|".join([
+    r"(?P<space>[ \t\r\n]++)",
+    r"(?P<comment>#[^\r\n]*+)",
+    rf"(?P<string>{'|'.join(_STRINGS)})",
+    rf"(?P<iri><(?:[^\x00-\x20<>\"{{}}|^`\\]|{_UCHAR})*+>)",
+    rf"(?P<var>[?$][{_CHARS_U}0-9][{_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*+)",
+    rf"(?P<bnode>_:[{_CHARS_U}0-9][{_CHARS}]*+(?:\.++[{_CHARS}]++)*+)",
+    rf"(?P<prefixed>(?P<prefix>(?:[{_BASE}][{_CHARS}]*+(?:\.++[{_CHARS}]++)*+)?+):"
+    rf"(?:(?:[{_CHARS_U}:0-9]|{_PLX})(?:{_LOCAL})*+(?:\.++(?:{_LOCAL})++)?+)?+)",
+    r"(?P<lang>@[a-zA-Z]++(?:-[a-zA-Z0-9]++)*+)",
+    r"(?P<number>[0-9]++\.[0-9]*+[eE][+-]?[0-9]++|\.[0-9]++[eE][+-]?[0-9]++|[0-9]++[eE][+-]?[0-9]++"
+    r"|[0-9]*+\.[0-9]++|[0-9]++)",
+    rf"(?P<word>[{_CHARS}]++)",
+    r"(?P<other>.)",
+]), re.S)
+_ESCAPE = re.compile(rf"\\u({_HEX}{{4}})|\\U({_HEX}{{8}})")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexeme; ``kind`` names its group in _LEXER. For a prefixed name ``text`` is the prefix:
+    the local part, like a variable's or a blank node's name, can never be read as a keyword."""
+
+    kind: str
+    text: str
+    start: int
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The query's lexemes in order, whitespace and comments included."""
+    for match in _LEXER.finditer(text):
+        kind = match.lastgroup
+        yield Token(kind, match.group("prefix") if kind == "prefixed" else match.group(), match.start())
+
+
 def query_form(text: str) -> str | None:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE (or an update's first word): the query's first keyword."""
-    word = re.match(r"[A-Za-z]+", text[_PROLOGUE.match(text).end():])
-    return word.group().upper() if word else None
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (or an update's first word): the query's first keyword
+    after its PREFIX and BASE declarations."""
+    skip = 0  # lexemes of a declaration still to pass: PREFIX p: <iri>, BASE <iri>
+    for token in tokens(text):
+        if token.kind in ("space", "comment"):
+            continue
+        word = token.text.upper() if token.kind == "word" else None
+        if skip:
+            skip -= 1
+        elif word in ("PREFIX", "BASE"):
+            skip = 2 if word == "PREFIX" else 1
+        else:
+            return word
+    return None
 
 
 def check_read_only(text: str, who: str = "this command") -> None:
@@ -49,43 +112,55 @@ def check_read_only(text: str, who: str = "this command") -> None:
                             "the graph is left untouched; use SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
-# Lexemes that can hide a keyword (strings, IRIs, comments, variables, language tags, prefixed and
-# blank-node names), and bare words, which are the keywords. An IRI cannot contain "<" or "{", so
-# it cannot swallow the clause after it.
-_LEXEMES = re.compile("|".join([
-    r"'''.*?'''", r'""".*?"""', r"'(?:[^'\\\n]|\\.)*'", r'"(?:[^"\\\n]|\\.)*"',  # strings
-    r"<[^\s<>\"{}|^`\\]*>", r"#[^\n]*",  # IRIs, comments
-    r"[?$@][\w-]*", r"[\w.-]*:[\w.%\\:-]*",  # variables, language tags, prefixed and blank-node names
-    r"([A-Za-z_]\w*)",  # bare words: the keywords
-]), re.S)
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
 def keywords(text: str) -> set[str]:
-    """The SPARQL keywords a query uses, upper-cased: its bare words outside strings, IRIs and
-    comments, after the \\u escapes SPARQL allows anywhere in a query are decoded."""
-    text = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-    return {m.group(1).upper() for m in _LEXEMES.finditer(text) if m.group(1)}
+    """The bare words of a query, upper-cased: its keywords, outside strings, IRIs and comments."""
+    return {t.text.upper() for t in tokens(text) if t.kind == "word"}
 
 
-def check_safe(text: str) -> None:
-    """Refuse SERVICE: the engine would send a request to any address a client names, from the
-    server's side of the network (server-side request forgery)."""
-    if "SERVICE" in keywords(text):
-        raise RefusedError("SERVICE refused: this endpoint does not call other servers; "
-                           "query their endpoints directly")
+def calls_out(text: str) -> bool:
+    """Whether the engine could read a SERVICE clause in ``text``.
+
+    The engine matches a keyword by its letters alone, with no word boundary (``SERVICEex:x`` is
+    SERVICE and ``ex:x`` to it), so a bare word or a prefix that holds the letters anywhere
+    counts; strings, IRIs, comments, variables and local names cannot hold a keyword. Both
+    readings of \\u escapes are checked, the engine's (inside strings and IRIs only) and the
+    specification's (anywhere, before parsing), so escapes cannot make the check and the engine
+    see different queries.
+    """
+    readings = [text]
+    if "\\u" in text or "\\U" in text:
+        readings.append(_ESCAPE.sub(_codepoint, text))
+    return any("service" in t.text.lower() for reading in readings for t in tokens(reading)
+               if t.kind in ("word", "prefixed"))
 
 
-def run(graph, text: str, fmt: str | None = None, *, results_default: str = "table") -> Output:
+def _codepoint(match: re.Match) -> str:
+    value = int(match.group(1) or match.group(2), 16)
+    return chr(value) if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else match.group()
+
+
+def check_safe(text: str, hint: str) -> None:
+    """Refuse SERVICE: the engine would send a request to any address the query names, from this
+    machine's side of the network (server-side request forgery). The processes that run queries
+    have no network either (kg.sandbox); this check says why before anything runs."""
+    if calls_out(text):
+        raise RefusedError(f"SERVICE refused: the query would call another server; {hint}")
+
+
+def run(graph, text: str, fmt: str | None = None, *, results_default: str = "table",
+        allow_service: bool = False) -> Output:
     """Run a read-only query on ``graph`` and serialize the results in ``fmt``.
 
     ``fmt`` None means ``results_default`` for SELECT and ASK, Turtle for CONSTRUCT and DESCRIBE.
-    Raises ReadOnlyError for updates, QueryError for malformed SPARQL (naming line and column),
-    FormatError when the format does not fit the query form.
+    Raises ReadOnlyError for updates, RefusedError for SERVICE unless ``allow_service``,
+    QueryError for malformed SPARQL (naming line and column), FormatError when the format does
+    not fit the query form.
     """
     if fmt is not None and fmt not in FORMATS:
         raise FormatError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     check_read_only(text)
+    if not allow_service:
+        check_safe(text, "kg sparql --allow-service lets a query call the servers it names")
     try:
         results = graph.query(text)
     except SyntaxError as e:
@@ -213,21 +288,17 @@ def _near(text: str, line: int, column: int) -> str:
     return f" (near {lines[line - 1][column - 1:].strip()[:24]!r})"
 
 
-_TOKENS = re.compile(r"""'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^\s<>]*>|#[^\n]*"""
-                     r"""|(?i:PREFIX)\s+([A-Za-z][\w.-]*)?:|(?<![\w?$])([A-Za-z][\w-]*)?:(?=[\w%\\]|\s|$)""", re.S)
-
-
 def _undefined_prefix(text: str) -> tuple[str, tuple[int, int]] | None:
     """The first prefixed name whose prefix is neither declared in the query nor pre-declared."""
-    declared = set(terms.PREFIXES)
-    for match in _TOKENS.finditer(text):
-        if match.group(1) is not None:
-            declared.add(match.group(1))
-        elif match.group(0).lower().startswith("prefix"):
-            declared.add("")
-        elif match.group(0).endswith(":") and match.group(0)[0] not in "<'\"#":
-            prefix = match.group(2) or ""
-            if prefix not in declared and not prefix.lower() in ("http", "https", "urn", "mailto", "file"):
-                before = text[: match.start()]
-                return prefix, (before.count("\n") + 1, match.start() - (before.rfind("\n") + 1) + 1)
+    declared, declaring = set(terms.PREFIXES), False
+    for token in tokens(text):
+        if token.kind in ("space", "comment"):
+            continue
+        if token.kind == "prefixed" and declaring:
+            declared.add(token.text)
+        elif token.kind == "prefixed" and token.text not in declared \
+                and token.text.lower() not in ("http", "https", "urn", "mailto", "file"):
+            before = text[: token.start]
+            return token.text, (before.count("\n") + 1, token.start - (before.rfind("\n") + 1) + 1)
+        declaring = token.kind == "word" and token.text.upper() == "PREFIX"
     return None

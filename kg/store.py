@@ -18,6 +18,8 @@ class Reader:
     """The ways to read a graph that follow from its ``query``: rows as dicts or as tuples, and
     ASK answers. Shared by the embedded store and a remote endpoint (kg.remote)."""
 
+    remote = False  # whether queries go over the network (so a process running them needs it)
+
     def select(self, sparql: str, bindings: dict | None = None) -> list[dict]:
         """The rows of a SELECT query, each a dict from variable name to term (unbound ones left out)."""
         results = self.query(sparql, bindings)

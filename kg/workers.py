@@ -103,10 +103,13 @@ class Pool:
     """``size`` worker processes, each running ``setup()`` once, then ``handle(job, writer)`` per job.
 
     Create it before starting any thread. ``waiting`` requests at most wait for a free worker;
-    more raise Overloaded at once.
+    more raise Overloaded at once. ``confine()``, if given, runs once in the zygote before any
+    worker exists, so that every worker inherits what it does (kg.sandbox.deny_network); what it
+    returns, or the error it raised, is ``confined``.
     """
 
-    def __init__(self, size: int, setup: Callable[[], Callable[[dict, Writer], None]], *, waiting: int):
+    def __init__(self, size: int, setup: Callable[[], Callable[[dict, Writer], None]], *, waiting: int,
+                 confine: Callable[[], bool] | None = None):
         self.size = size
         self._setup = setup
         self._max_waiting = waiting
@@ -120,9 +123,10 @@ class Pool:
         pid = os.fork()
         if pid == 0:
             ours.close()
-            _zygote(theirs, setup)
+            _zygote(theirs, setup, confine)
         theirs.close()
         self._zygote, self._zygote_pid = ours, pid
+        self.confined: bool | str = json.loads(_receive(ours, None)[1])
         for _ in range(size):
             self._idle.put(self._spawn())
 
@@ -222,11 +226,16 @@ class _Worker:
         self.sock.close()
 
 
-def _zygote(sock: socket.socket, setup) -> None:
+def _zygote(sock: socket.socket, setup, confine) -> None:
     """Fork a worker for each request from the server; exit when the server goes away."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the server decides
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        confined = bool(confine()) if confine else False
+    except OSError as e:
+        confined = str(e)
+    _send(sock, DATA, json.dumps(confined).encode())
     while sock.recv(1):
         ours, theirs = socket.socketpair()
         pid = os.fork()

@@ -88,7 +88,8 @@ def run(asker, stdin=None, stdout=None, *, sparql: bool = False, explain: bool =
                 from kg import isolate
                 from kg import sparql as engine
 
-                out = isolate.call(lambda: engine.run(asker.graph, line[7:], None), timeout=30)
+                out = isolate.call(lambda: engine.run(asker.graph, line[7:], None), timeout=30,
+                                   network=asker.graph.remote)
                 stdout.write(out.data.decode())
             else:
                 answer = asker.ask(line)

@@ -1,6 +1,8 @@
 """Shared fixtures: one cache directory per test session, the shipped graph loaded once."""
 
 import os
+import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,39 @@ def server(cache_dir):
     server = Server("--workers", "2", "--timeout", "3", "--max-rows", "200", "--max-body", "65536")
     yield server
     server.stop()
+
+
+class Listener:
+    """A TCP port on 127.0.0.1 that records whether anything connected to it."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self):
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture()
+def listener():
+    found = Listener()
+    yield found
+    found.close()

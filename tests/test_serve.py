@@ -183,61 +183,6 @@ def test_serve_refuses_updates_and_leaves_the_graph_untouched(server, method, pa
     assert int(next(iter(parse_query_results(count, format=QueryResultsFormat.JSON)))["n"].value) > 2000
 
 
-class Listener:
-    """A TCP port on 127.0.0.1 that records whether anything connected to it."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self):
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self):
-        self._stop.set()
-        self._thread.join()
-        self.sock.close()
-
-
-@pytest.fixture()
-def listener():
-    found = Listener()
-    yield found
-    found.close()
-
-
-@pytest.mark.parametrize("template", [
-    "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
-    "select * where {{ service silent <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
-    "SELECT * WHERE {{ \\u0053ERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
-    "SELECT * WHERE {{ FILTER(1<2)SERVICE<http://127.0.0.1:{port}/sparql>{{?s ?p ?o}} }}",
-])
-def test_serve_refuses_service_and_calls_nobody(server, listener, template):
-    status, _, body = get(server, template.format(port=listener.port))
-    assert status == 403
-    assert body.startswith(b"SERVICE refused")
-    time.sleep(0.3)
-    assert listener.connections == 0
-
-
-def test_serve_service_word_in_a_string_or_name_is_not_refused(server):
-    status, _, _ = get(server, 'SELECT ?service WHERE { ?service rdfs:label "SERVICE" } # SERVICE')
-    assert status == 200
-
-
 def test_serve_from_a_url_never_fetches_it(server, listener):
     status, _, body = get(server, f"SELECT * FROM <http://127.0.0.1:{listener.port}/data.ttl> WHERE {{ ?s ?p ?o }}")
     assert status == 200

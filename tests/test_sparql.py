@@ -133,25 +133,3 @@ def test_sparql_from_names_a_graph_of_the_store(graph):
     everything = run(graph, "SELECT ?s ?o WHERE { ?s kg:prevents ?o }", "csv")
     assert 1 < len(chained.data.splitlines()) < len(everything.data.splitlines())
     assert run(graph, "ASK FROM <http://example.org/nothing> { ?s ?p ?o }", "json").data.endswith(b"false}")
-
-
-@pytest.mark.parametrize("query, found", [
-    ("SELECT * WHERE { SERVICE <http://x> { ?s ?p ?o } }", {"SELECT", "WHERE", "SERVICE"}),
-    ('select ?service { ?s ex:SERVICE "SERVICE", <http://x/SERVICE> } # SERVICE', {"SELECT"}),
-    ("SELECT * { \\u0053ERVICE <x> {} }", {"SELECT", "SERVICE"}),
-    ("SELECT * { FILTER(?x<1)SERVICE<http://e>{?s ?p ?o} }", {"SELECT", "FILTER", "SERVICE"}),
-    ("SELECT * { ?s ?p '''SERVICE''' ; ?q _:SERVICE ; ?r \"a\\\"SERVICE\"@en-service }", {"SELECT"}),
-])
-def test_sparql_keywords_skip_strings_iris_names_and_comments(query, found):
-    from kg.sparql import keywords
-
-    assert keywords(query) == found
-
-
-def test_sparql_check_safe_refuses_service():
-    from kg.errors import RefusedError
-    from kg.sparql import check_safe
-
-    with pytest.raises(RefusedError, match="SERVICE refused"):
-        check_safe("SELECT * WHERE { SERVICE <http://127.0.0.1/> { ?s ?p ?o } }")
-    check_safe("SELECT ?service WHERE { ?service ?p 'SERVICE' }")

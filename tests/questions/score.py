@@ -72,11 +72,19 @@ def score(entry: dict, answer) -> Score:
             ends = {_iri(x) for x in expect["path"]}
             ok = answer.type == "path" and bool(answer.answers) and ends <= got_iris
             shown = f"{answer.type} {answer.text[:80]}"
-        else:  # understood: false
-            ok = not answer.understood and answer.type == expect.get("type", answer.type)
+        elif "type" in expect:  # refused, in a given way
+            ok = not answer.understood and answer.type == expect["type"]
             shown = f"understood={answer.understood} type={answer.type}"
+        else:  # refused: not understood, or understood but nothing asserted ("I don't know", "Not known")
+            ok = not answer.understood or asserts_nothing(answer)
+            shown = f"understood={answer.understood} type={answer.type} answers={len(answer.answers)}"
         p = r = f = 1.0 if ok else 0.0
     return Score(entry["q"], entry.get("category", ""), kind, p, r, f, str(shown), json.dumps(expect))
+
+
+def asserts_nothing(answer) -> bool:
+    """Whether an answer claims nothing: no items, no yes or no, no count."""
+    return not answer.answers and answer.boolean is None and not answer.count
 
 
 def summary(scores: list[Score]) -> dict:
@@ -104,9 +112,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--failures", action="store_true", help="list every question scored below 1")
     parser.add_argument("--heldout", action="store_true", help="score the held-out set instead")
+    parser.add_argument("--set", type=Path, metavar="FILE", help="score another question file (JSON Lines)")
     args = parser.parse_args()
     asker = Asker(open_graph())
-    scores = [score(entry, asker.ask(entry["q"])) for entry in load_suite(HELDOUT if args.heldout else SUITE)]
+    path = args.set or (HELDOUT if args.heldout else SUITE)
+    scores = [score(entry, asker.ask(entry["q"])) for entry in load_suite(path)]
     result = summary(scores)
     if args.failures:
         for s in scores:

@@ -88,6 +88,17 @@ class Asker:
     def frame(self, question: str) -> Frame:
         return build_frame(self.parse(question), self.lexicon)
 
+    def _reread(self, question: str, parse: Parse) -> Frame | None:
+        """The question read once more with its names that hold a relation word ("sprinting works"
+        read as the name "sprint work") left unmatched; None if it has no such name."""
+        exclude = self.parser.splittable(parse)
+        if not exclude:
+            return None
+        frame = build_frame(self.parser(question, exclude), self.lexicon)
+        frame.explain.append("read again without the names " + ", ".join(
+            repr(m.text) for m in parse.mentions if (m.start, m.end, m.kind) in exclude))
+        return frame
+
     def ask(self, question: str) -> Answer:
         """Answer one question. Raises QuestionError when it has no words at all, or too many."""
         question = "".join(c if c.isprintable() else " " for c in question)  # NUL, tabs, newlines
@@ -98,4 +109,13 @@ class Asker:
         if not any(c.isalnum() for c in question):
             example = f', e.g. "{self.lexicon.examples[0]}"' if self.lexicon.examples else ""
             raise QuestionError(f"empty question: ask something{example}")
-        return self.answerer.answer(self.frame(question))
+        parse = self.parse(question)
+        answer = self.answerer.answer(build_frame(parse, self.lexicon))
+        if not answer.answers and answer.boolean is None and not answer.count:
+            # Nothing found: a name that swallowed a verb may have hidden the reading that works.
+            again = self._reread(question, parse)
+            if again is not None and again.understood:
+                second = self.answerer.answer(again)
+                if second.answers or second.boolean is not None or second.count:
+                    return second
+        return answer

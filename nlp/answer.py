@@ -354,10 +354,21 @@ class Answerer:
                               False, sources, why)]
                 if boolean is not None:
                     text = f"{'Yes' if boolean else 'No'}: {self._says_value(check.subject, check.prop, boolean)} ({why})."
+        elif check.kind == "same":
+            (first, _), (second, _) = frame.entities[:2]
+            boolean = True
+            label = self.lex.label(check.subject)
+            items = [Item(check.subject, label, self.lex.specific_type(check.subject), False, [], "names in the graph")]
+            text = f"Yes: “{first.text}” and “{second.text}” are names for the same thing, {label}."
         else:
             boolean, items, text = self._triple_truth(frame.checks)
             if boolean is None:
                 boolean, items, text = self._possible(frame) or (boolean, items, text)
+            if boolean and frame.alone:
+                c = frame.checks[0]
+                boolean = None
+                text = (f"Not known: the graph says {self._say(c.subject, c.prop, c.object)} ({items[0].why}), "
+                        f"but not whether {self.lex.label(c.subject)} does so by itself.")
         return Answer(frame.parse.question, True, "yesno", entities, query, items, boolean, None, text,
                       [], frame.explain)
 
@@ -365,13 +376,8 @@ class Answerer:
         """Yes if the graph holds a checked triple; no if it denies it; otherwise not known."""
         for check in checks:
             found = []
-            if check.prop:
-                if self.graph.ask(sparql.ask_triple(check.subject, check.prop, check.object)):
-                    found = [(check.subject, check.prop, check.object)]
-            else:
-                found = [(r["s"].value, r["p"].value, r["o"].value)
-                         for r in self.graph.select(sparql.any_link(check.subject, check.object))
-                         if r["p"].value in self.lex.properties and self.lex.properties[r["p"].value].canonical]
+            if self.graph.ask(sparql.ask_triple(check.subject, check.prop, check.object)):
+                found = [(check.subject, check.prop, check.object)]
             if found:
                 s, p, o = min(found)
                 why, inferred, sources = self._fact(s, p, o)
@@ -397,9 +403,8 @@ class Answerer:
                 return False, [item], (f"No: the graph says the reverse, {self._say(check.object, check.prop, check.subject)}"
                                        f" ({why}), and that relation only holds one way.")
         c = checks[0]
-        relation = self.lex.label(c.prop) if c.prop else "is related to"
-        return None, [], (f"Not known: the graph does not say whether {self.lex.label(c.subject)} {relation} "
-                          f"{self.lex.label(c.object)}.")
+        return None, [], (f"Not known: the graph does not say whether {self.lex.label(c.subject)} "
+                          f"{self.lex.label(c.prop)} {self.lex.label(c.object)}.")
 
     def _possible(self, frame: Frame):
         """When no fact settles it, a yes/no value the graph holds on a named entity may ('is X possible')."""

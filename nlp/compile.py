@@ -38,14 +38,6 @@ def ask_triple(s: str, p: str, o: str) -> str:
     return f"ASK {{ {iri(s)} {iri(p)} {iri(o)} }}"
 
 
-def any_link(s: str, o: str) -> str:
-    """Every object property linking two entities, in either direction."""
-    return (f"SELECT DISTINCT ?s ?p ?o WHERE {{\n"
-            f"  {{ {iri(s)} ?p {iri(o)} BIND({iri(s)} AS ?s) BIND({iri(o)} AS ?o) }}\n"
-            f"  UNION {{ {iri(o)} ?p {iri(s)} BIND({iri(o)} AS ?s) BIND({iri(s)} AS ?o) }}\n"
-            f"  ?p a owl:ObjectProperty .\n}}")
-
-
 def denied(s: str, p: str | None, o: str) -> str:
     """Negative property assertions about the two entities (with ``p``, or any property)."""
     prop = iri(p) if p else "?p"
@@ -60,10 +52,10 @@ def denied(s: str, p: str | None, o: str) -> str:
 
 def check(c: Check) -> str:
     """The query shown for a yes/no question."""
-    if c.kind == "triple" and c.prop:
-        return ask_triple(c.subject, c.prop, c.object)
     if c.kind == "triple":
-        return any_link(c.subject, c.object)
+        return ask_triple(c.subject, c.prop, c.object)
+    if c.kind == "same":
+        return f"ASK {{ {iri(c.subject)} skos:prefLabel ?name }}"
     if c.kind == "type":
         return f"ASK {{ {iri(c.subject)} a {iri(c.object)} }}"
     if c.kind == "value":

@@ -61,7 +61,7 @@ class Spellcheck:
     def load(self, lexicon) -> None:
         self.lexicon = lexicon
         self.lemmas = lexicon.lemmas
-        self.known = lexicon.vocabulary
+        self.known = lexicon.spelled
 
     def __call__(self, doc: Doc) -> Doc:
         unknown = {t.i for t in doc if self._unknown(t)}
@@ -149,9 +149,14 @@ class Phrases:
         self.lexicon = None
 
     def load(self, lexicon) -> None:
+        from .grammar import FUNCTION_WORDS
+
         self.lexicon = lexicon
         # Whitespace and skipped words sit between a name's words, so allow for them in the window.
         self.max_words = 2 * lexicon.max_words + 2
+        # Words an article may follow inside a name: prepositions and the words of relation phrases.
+        self.joining = FUNCTION_WORDS | {lexicon.lemma(w) for p in lexicon.properties.values()
+                                         for phrase in p.phrases for w in phrase.lower().split()}
 
     def __call__(self, doc: Doc) -> Doc:
         from .grammar import ARTICLES, PRONOUNS
@@ -176,11 +181,17 @@ class Phrases:
                 strict = " ".join(norms[i] for i in span)
                 loose = " ".join(norms[i] for i in loose_span)
                 entries = lookup(strict) or (loose != strict and lookup(loose))
-                if not entries and len(bare) >= 3:
+                # An article skipped inside a longer name only after a word that takes one ("back
+                # of the thigh", "keep the knees aligned"), not between nouns ("glutes a muscle group").
+                if not entries and len(bare) >= 3 and all(
+                        norms[i - 1] in self.joining for i in loose_span if words[i] in ARTICLES and i > start):
                     entries = lookup(" ".join(norms[i] for i in bare))
                 if entries:
                     typed = " ".join(words[i] for i in span)
                     found.extend(_candidates(start, end, typed, entries))
+        exclude = doc.user_data.get("kg_exclude", set())
+        found = [f for f in found if (f[0], f[1], f[2]) not in exclude]
+        doc.user_data["kg_found"] = found
         spans, candidates = [], {}
         for start, end, kind, iris, _, _ in _resolve(found):
             spans.append(Span(doc, start, end, label=kind))

@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .grammar import ARTICLES, COMMANDS, DO_SUPPORT, FUNCTION_WORDS, HOW_MODIFIERS, LISTING, WH_WORDS
+from .grammar import (ALONE, ARTICLES, COMMANDS, DO_SUPPORT, FUNCTION_WORDS, HOW_MODIFIERS, LISTING, MODALS, PRONOUNS,
+                      WH_WORDS, grammatical)
+from kg import terms
+
+from .account import carries_meaning
 from .lexicon import Lexicon
 from .parse import Mention, Parse
 
@@ -31,7 +35,7 @@ class Hop:
     subject: str
     prop: str
     object: str
-    phrase: str = ""
+    mention: Mention | None = None   # the relation words that name it; None for a hop no word names
 
 
 @dataclass
@@ -49,8 +53,9 @@ class Check:
 
     kind: str                       # triple | type | value | exists
     subject: str
-    prop: str | None = None         # canonical property, or None for "any property"
+    prop: str | None = None         # canonical property
     object: str | None = None       # entity IRI (triple), class IRI (type)
+    uses: list = field(default_factory=list)  # the mentions it was built from
 
 
 @dataclass
@@ -63,6 +68,10 @@ class Frame:
     fallbacks: list[list[Reading]] = field(default_factory=list)   # tried in order when readings find nothing
     checks: list[Check] = field(default_factory=list)
     answer_class: str | None = None
+    answer_mention: Mention | None = None
+    states: list[tuple[Mention, Mention]] = field(default_factory=list)   # (state, the entity in it)
+    account: object = None          # nlp.account.Account: which words the frame explains
+    alone: bool = False             # asks whether something does it by itself ("running alone")
     unknown: str | None = None
     candidates: list[str] = field(default_factory=list)
     reason: str = ""
@@ -74,58 +83,100 @@ class Frame:
 
 
 def build(parse: Parse, lex: Lexicon) -> Frame:
-    """Decide what ``parse`` asks."""
-    frame = Frame("not_understood", parse)
-    frame.explain.append(f"form: {parse.form}" + (f", question word: {parse.qword}" if parse.qword else ""))
+    """Decide what ``parse`` asks: the first way of reading it, in order of preference, that
+    accounts for every word that matters; else the first refusal, saying what was not understood."""
+    refusals = []
+    for frame in _candidates(parse, lex):
+        frame = _accounted(frame, lex)
+        if frame.understood:
+            return frame
+        refusals.append(frame)
+    # The most telling refusal: a name that could mean several things, else the first reason.
+    return next((f for f in refusals if f.type == "ambiguous"), refusals[0])
+
+
+def _candidates(parse: Parse, lex: Lexicon):
+    """Frames for the ways the question might be read, most likely first; a refusal that leaves no
+    alternative ends the list."""
+    base = Frame("not_understood", parse)
+    base.explain.append(f"form: {parse.form}" + (f", question word: {parse.qword}" if parse.qword else ""))
     for m in parse.mentions:
-        frame.explain.append(f"{m.kind}: {m.text!r} -> " + ", ".join(lex.label(i) for i in m.iris))
+        base.explain.append(f"{m.kind}: {m.text!r} -> " + ", ".join(lex.label(i) for i in m.iris))
     for typed, fixed in parse.corrections:
-        frame.explain.append(f"spelling: {typed!r} read as {fixed!r}")
+        base.explain.append(f"spelling: {typed!r} read as {fixed!r}")
+
+    def new() -> Frame:
+        return Frame("not_understood", parse, explain=list(base.explain), states=base.states,
+                     answer_mention=base.answer_mention, answer_class=base.answer_class)
+
     if not parse.content:
-        return _give_up(frame, "not_understood", "the question has no words")
+        yield _give_up(new(), "not_understood", "the question has no words")
+        return
+    frame = base
 
     entities = parse.of("entity")
     classes = [m for m in parse.of("class") if not _inside(m, entities)]
     strong, weak = _relations(parse, classes, lex)
+    frame.states = _attach(parse.of("state"), entities + classes, lex)
+    if frame.states and not strong and not weak:
+        # "weak hips?", "exercises for tight hamstrings": a state alone asks for its remedy.
+        strong = [Mention("relation", s.start, s.end, s.text, list(lex.remedies.get(s.iris[0], [])),
+                          s.start_char, s.end_char, general=True) for s, _ in frame.states]
     relations = _merge(strong, lex) or weak
-    answer_class = _answer_class(parse, classes, relations, entities)
-    frame.answer_class = answer_class
+    answer = _answer_class(parse, classes, relations, entities)
+    frame.answer_mention = answer
+    answer_class = frame.answer_class = answer.iris[0] if answer else None
     slot_classes = [c for c in _heads(classes, parse) if c.iris[0] != answer_class]
 
     if _foreign(parse, relations):
-        return _give_up(frame, "out_of_domain", "most of the question's words name nothing the graph knows")
+        yield _give_up(new(), "out_of_domain", "most of the question's words name nothing the graph knows")
+        return
     ambiguous = _ambiguous_name(parse, entities, lex)
     if ambiguous:
-        return ambiguous(frame)
+        yield ambiguous(new())
+        return
     compound = _unknown_compound(parse, entities)
     if compound is not None:
-        return _unknown_term(frame, compound, _expected_class(relations, answer_class, lex), lex)
-
+        yield _unknown_term(new(), compound, _expected_class(relations, answer_class, lex), lex)
+        return
     if parse.negated and parse.form in ("wh", "command") and relations:
-        return _give_up(frame, "not_understood", "questions about what is NOT related are not supported: the "
-                                                 "graph records what is, so it cannot list what is not")
+        yield _give_up(new(), "not_understood", "questions about what is NOT related are not supported: the "
+                                                "graph records what is, so it cannot list what is not")
+        return
+
     if parse.path_words and len(entities) >= 2:
-        return _path(frame, entities[:2], lex)
+        yield _path(new(), entities[:2], lex)
     if parse.defining and entities and not strong and not parse.unknown and parse.form != "yesno":
-        return _definition(frame, entities, lex)
+        yield _definition(new(), entities, lex)
     if parse.form == "yesno":
-        return _yes_no(frame, entities, relations, classes, lex)
+        yield _yes_no(new(), entities, relations, classes, lex)
+        return
     if entities and relations:
-        return _relation(frame, entities, strong, weak, answer_class, slot_classes, lex)
+        if len(relations) == 1 and len(entities) == 2 and answer_class is None and \
+                _opposite_ends(entities, relations[0], lex):
+            # "what does running do for weight loss?": both ends are named, so the link itself is asked.
+            frame = new()
+            frame.explain.append("both ends of the relation are named: show how they connect")
+            yield _path(frame, entities, lex)
+        yield _relation(new(), entities, strong, weak, answer_class, slot_classes, lex)
+        if answer is not None and not _right_after_question(parse, answer):
+            # "what does weakness in the muscles used for sprinting lead to?": the class named
+            # first may be a step on the way rather than what is asked.
+            frame = new()
+            frame.answer_class = frame.answer_mention = None
+            yield _relation(frame, entities, strong, weak, None, _heads(classes, parse), lex)
     if relations and slot_classes and not parse.unknown:
         # "which exercises prevent injuries?": a class fills the entity's place.
-        return _relation(frame, [], strong, weak, answer_class, slot_classes, lex)
+        yield _relation(new(), [], strong, weak, answer_class, slot_classes, lex)
     if entities:
         if answer_class is not None and not _is_own_class(entities, answer_class, lex):
-            return _connect(frame, entities, answer_class, lex)
-        if parse.unknown:
-            # A known name among words the graph does not know: not a question about that name.
-            return _not_found(frame, relations, answer_class, lex)
-        return _definition(frame, entities, lex)
+            yield _connect(new(), entities, answer_class, lex)
+        elif not parse.unknown:
+            yield _definition(new(), entities, lex)
     if answer_class is not None and not parse.unknown:
         # "list all exercises", "what outcomes are covered?": nothing for a relation to start from.
-        return _list(frame, answer_class, lex)
-    return _not_found(frame, relations, answer_class, lex)
+        yield _list(new(), answer_class, lex)
+    yield _not_found(new(), relations, answer_class, lex)
 
 
 # -- list questions -------------------------------------------------------------------------------
@@ -151,12 +202,8 @@ def _relation(frame, entities, strong, weak, answer_class, slot_classes, lex):
             frame.type = "count" if frame.parse.counting else "relation"
             frame.readings, frame.fallbacks = tiers[0], tiers[1:]
             return frame
-    if len(relations) == 1 and len(entities) == 2 and answer_class is None and \
-            _opposite_ends(entities, relations[0], lex):
-        # "what does running do for weight loss?": both ends are named, so the link itself is asked.
-        frame.explain.append("both ends of the relation are named: show how they connect")
-        return _path(frame, entities, lex)
-    if len(relations) == 1 and len(entities) > 1:
+    coordinated = len(relations) == 1 and len(entities) > 1 and _joined(frame.parse, entities)
+    if coordinated:
         tiers = _coordinated(frame, entities, relations[0], answer_class, lex)
         anchor = entities[0]
     else:
@@ -174,12 +221,19 @@ def _relation(frame, entities, strong, weak, answer_class, slot_classes, lex):
             # nearest the anchor speaks alone.
             for relation in sorted(relations, key=lambda r: abs(r.start - anchor.start)):
                 tiers += _chain(frame, anchor, [relation], answer_class, slot_classes, lex)
+        for other in entities:
+            # The nearest name may be said in passing ("why do runners get runner's knee?"): the
+            # others may anchor the reading instead (accounting for every word decides).
+            if other is not anchor:
+                tiers += _chain(frame, other, relations, answer_class, slot_classes, lex)
+                for relation in sorted(relations, key=lambda r: abs(r.start - other.start)) if len(relations) > 1 else []:
+                    tiers += _chain(frame, other, [relation], answer_class, slot_classes, lex)
     if strong and weak:
         # A preposition or question word ("between", "when") may say what the others did not.
         for relation in weak:
             for entity in entities or [anchor]:
                 tiers += _chain(frame, entity, [relation], answer_class, slot_classes, lex)
-    if not (len(relations) == 1 and len(entities) > 1):
+    if not coordinated:
         # Last resort: a hop no word names, implied by the class words.
         tiers += _chain(frame, anchor, relations, answer_class, slot_classes, lex, implied=True)
     if not tiers:
@@ -198,7 +252,11 @@ def _conjunction(frame, entities, relations, answer_class, lex) -> list[list[Rea
     about the same answer. Pairs follow word order; every pair must fit the schema."""
     pairs = list(zip(sorted(relations, key=lambda r: r.start), sorted(entities, key=lambda e: e.start)))
     first = {(tuple(r.iris), tuple(e.iris)): pair for pair in reversed(pairs) for r, e in [pair]}
-    pairs = [pair for pair in pairs if first[(tuple(pair[0].iris), tuple(pair[1].iris))] is pair]  # once each
+    for relation, entity in pairs:  # a pair named again is the same pair ("... and ... again")
+        kept = first[(tuple(relation.iris), tuple(entity.iris))][0]
+        if kept is not relation and (relation.start, relation.end) not in kept.also:
+            kept.also.append((relation.start, relation.end))
+    pairs = [pair for pair in pairs if first[(tuple(pair[0].iris), tuple(pair[1].iris))] is pair]
     nodes, hops = {"answer": Node(cls=answer_class)}, []
     for k, (relation, entity) in enumerate(pairs):
         tiers = _chain(Frame("relation", frame.parse), entity, [relation], answer_class, [], lex)
@@ -212,7 +270,7 @@ def _conjunction(frame, entities, relations, answer_class, lex) -> list[list[Rea
         for hop in reading.hops:
             rename = {"n0": f"n{k}", "answer": "answer"}
             hops.append(Hop(rename.get(hop.subject, hop.subject), hop.prop, rename.get(hop.object, hop.object),
-                            hop.phrase))
+                            hop.mention))
     frame.explain.append("each relation word with its own entity, one answer for all: " + "; ".join(
         f"{r.text!r} + {e.text!r}" for r, e in pairs))
     return [[Reading(nodes, hops)]]
@@ -244,10 +302,21 @@ def _coordinated(frame, entities, relation, answer_class, lex) -> list[list[Read
                     nodes[f"{name}_{i}"] = node
             for hop in reading.hops:
                 rename = {n: (n if n == "answer" else f"{n}_{i}") for n in (hop.subject, hop.object)}
-                hops.append(Hop(rename[hop.subject], hop.prop, rename[hop.object], hop.phrase))
+                hops.append(Hop(rename[hop.subject], hop.prop, rename[hop.object], hop.mention))
         frame.explain.append("answers must hold for every entity named (both)")
         return [[Reading(nodes, hops)]]
-    return [[reading for readings in per_entity for reading in readings]]
+    unique = {}
+    for reading in (r for readings in per_entity for r in readings):  # a name said twice is asked once
+        unique.setdefault((tuple((h.subject, h.prop, h.object) for h in reading.hops),
+                           tuple((n, node.iri, node.cls) for n, node in sorted(reading.nodes.items()))), reading)
+    return [list(unique.values())]
+
+
+def _joined(parse: Parse, entities: list[Mention]) -> bool:
+    """Whether the names stand side by side, joined by "and", "or" or commas ("ITBS and runner's knee")."""
+    ordered = sorted(entities, key=lambda e: e.start)
+    return all(all(not w.strip() or w in (",", "and", "or", "&", "/") or w in ARTICLES or w in PRONOUNS
+                   for w in parse.words[a.end:b.start]) for a, b in zip(ordered, ordered[1:]))
 
 
 def _opposite_ends(entities, relation, lex) -> bool:
@@ -307,6 +376,7 @@ def _tiers(frame, options, lex) -> list[list[Reading]]:
     """Readings grouped by score, best first; the best tier goes into the explanation."""
     tiers: dict[float, list[Reading]] = {}
     seen = set()
+    options = [(score, reading) for score, reading in options if _fits(reading, frame.states, lex)]
     for score, reading in sorted(options, key=lambda o: -o[0]):
         key = tuple((h.subject, h.prop, h.object) for h in reading.hops) + tuple(
             (n, node.iri, node.cls) for n, node in sorted(reading.nodes.items()))
@@ -333,7 +403,7 @@ def _options(anchor, ordered, answer_class, intermediate, lex, parse):
 
 def _implied(lex: Lexicon, cls: str) -> Mention:
     """A hop no word names, implied by a class word: any property that can reach the class."""
-    props = [p.iri for p in lex.properties.values() if p.canonical and not p.datatype
+    props = [p.iri for p in lex.properties.values() if p.canonical and not p.datatype and not p.abstract
              and (lex.compatible(p.range, cls) or lex.compatible(p.domain, cls))]
     return Mention("implied", -1, -1, "", props, best=[], start_char=-1, end_char=-1)
 
@@ -393,7 +463,7 @@ def _score(anchor, relations, props, directions, answer_class, intermediate, lex
         s, o = (current, name) if forward else (name, current)
         if flipped:
             s, o = o, s
-        hops.append(Hop(s, canonical, o, relation.text))
+        hops.append(Hop(s, canonical, o, None if implied else relation))
         current = name
     return score, Reading(nodes, hops)
 
@@ -417,47 +487,51 @@ def _yes_no(frame, entities, relations, classes, lex):
         # "does swimming tone the thighs?": the thing asked about is not in the graph.
         return _unknown_term(frame, parse.unknown[0].text, _expected_class(relations, None, lex), lex)
     if len(entities) >= 2:
-        first, second = entities[0], entities[1]
-        checks = []
-        for relation in relations:
-            passive = any(i in parse.passive_at for i in range(relation.start, relation.end))
-            for prop in relation.iris:
-                p = lex.properties[prop]
-                if p.datatype:
-                    continue
-                # The schema decides which is the subject; where both fit, the first named is (the
-                # second, in the passive).
-                options = [(s_m is first, s, o) for s_m, o_m in ((first, second), (second, first))
-                           for s in s_m.iris for o in o_m.iris if lex.is_a(s, p.domain) and lex.is_a(o, p.range)]
-                if not options:
-                    continue
-                _, s, o = ([x for x in options if x[0] != passive] or options)[0]
-                canonical, flipped = lex.canonical(prop)
-                checks.append(Check("triple", o if flipped else s, canonical, s if flipped else o))
+        if not relations:
+            # "does running burn calories?", "are the glutes thigh muscles?": no relation word, so
+            # the names alone say what is asked; any relation the schema allows between them.
+            relations = [Mention("implied", -1, -1, "", [p.iri for p in lex.properties.values() if p.canonical
+                                                         and not p.datatype and not p.abstract])]
+        checks = [c for relation in relations for c in _triple_checks(parse, entities, relation, lex)]
+        checks = [c for c in checks if _check_fits(c, frame.states, lex)]
         if not checks:
-            # No relation word fits both: any property linking them, either way, answers.
-            checks = [Check("triple", first.iris[0], None, second.iris[0])]
-            frame.explain.append("no relation word fits both: any link between them counts")
-        chosen = {checks[0].subject, checks[0].object}
-        frame.entities = [(m, next((i for i in m.iris if i in chosen), m.iris[0])) for m in (first, second)]
+            same = [(a, b) for a, b in itertools.combinations(entities, 2) if set(a.iris) & set(b.iris)]
+            if same and all(r.kind == "implied" for r in relations):
+                # "are the adductors the same as the inner thigh muscles?": two names of one thing.
+                a, b = same[0]
+                iri = next(i for i in a.iris if i in b.iris)
+                frame.checks = [Check("same", iri, None, iri, [a, b])]
+                frame.entities = [(a, iri), (b, iri)]
+                return frame
+            names = " and ".join(lex.label(e.iris[0]) for e in entities[:2])
+            return _give_up(frame, "not_understood", f"no relation the graph has links {names} as the question asks")
         frame.checks = checks
+        frame.entities = [(m, next((i for i in m.iris if i in (checks[0].subject, checks[0].object)), m.iris[0]))
+                          for m in checks[0].uses if m.kind == "entity"]
         for c in checks:
-            frame.explain.append(f"check: {lex.label(c.subject)} "
-                                 f"{lex.label(c.prop) if c.prop else '(any relation)'} {lex.label(c.object)}")
+            frame.explain.append(f"check: {lex.label(c.subject)} {lex.label(c.prop)} {lex.label(c.object)}")
         return frame
     if len(entities) == 1:
         entity = entities[0]
+        flags = [p.iri for p in lex.properties.values() if p.datatype and p.range == terms.XSD + "boolean"
+                 and lex.is_a(entity.iris[0], p.domain)]
+        if not relations and not classes and len(flags) == 1:
+            # "can you spot reduce thigh fat?": of a thing that can only be or not be, whether it is.
+            frame.entities = [(entity, entity.iris[0])]
+            frame.checks = [Check("value", entity.iris[0], flags[0], None, [entity])]
+            return frame
         values = [iri for r in relations for iri in r.iris if lex.properties[iri].datatype
                   and any(lex.is_a(e, lex.properties[iri].domain) for e in entity.iris)]
         if values:
             subject = next(e for e in entity.iris if lex.is_a(e, lex.properties[values[0]].domain))
+            relation = next(r for r in relations if values[0] in r.iris)
             frame.entities = [(entity, subject)]
-            frame.checks = [Check("value", subject, values[0])]
+            frame.checks = [Check("value", subject, values[0], None, [entity, relation])]
             return frame
         if classes and not relations:
-            cls = _heads(classes, parse)[-1].iris[0]
+            cls = _heads(classes, parse)[-1]
             frame.entities = [(entity, entity.iris[0])]
-            frame.checks = [Check("type", entity.iris[0], None, cls)]
+            frame.checks = [Check("type", entity.iris[0], None, cls.iris[0], [entity, cls])]
             return frame
         if relations:
             # "Does running engage any muscles?": is there at least one answer?
@@ -469,6 +543,49 @@ def _yes_no(frame, entities, relations, classes, lex):
                 frame.checks = [Check("exists", found.readings[0].nodes["n0"].iri)]
                 return frame
     return _not_found(frame, relations, None, lex)
+
+
+def _triple_checks(parse: Parse, entities: list[Mention], relation: Mention, lex: Lexicon) -> list[Check]:
+    """For each property the relation words may mean, the two entities it links, as one check.
+
+    The schema decides which can be the subject; where both orders fit, the first named is (the
+    second, in the passive); of several pairs, the one nearest the relation words.
+    """
+    passive = any(i in parse.passive_at for i in range(relation.start, relation.end))
+    checks = []
+    for prop in relation.iris:
+        p = lex.properties[prop]
+        if p.datatype:
+            continue
+        options = []
+        for s_m, o_m in itertools.permutations(entities, 2):
+            if s_m is o_m or set(s_m.iris) & set(o_m.iris):
+                continue
+            for s in s_m.iris:
+                for o in o_m.iris:
+                    if lex.is_a(s, p.domain) and lex.is_a(o, p.range):
+                        in_order = (s_m.start < o_m.start) != passive
+                        distance = abs(s_m.start - relation.start) + abs(o_m.start - relation.start)
+                        options.append((not in_order, distance, s_m.iris.index(s) + o_m.iris.index(o), s, o,
+                                        s_m, o_m))
+        if options:
+            _, _, _, s, o, s_m, o_m = min(options, key=lambda x: x[:3])
+            canonical, flipped = lex.canonical(prop)
+            checks.append(Check("triple", o if flipped else s, canonical, s if flipped else o, [s_m, o_m, relation]))
+    return checks
+
+
+def _check_fits(check: Check, states, lex: Lexicon) -> bool:
+    """_fits, for a yes/no check."""
+    for state, entity in states:
+        if entity in check.uses and not _state_holds(state.iris[0], check.prop, check.subject in entity.iris, lex):
+            return False
+    relation = next((m for m in check.uses if m.kind == "relation"), None)
+    if relation is not None and relation.general:
+        remedies = _remedies(Node(iri=check.object), lex)
+        if remedies and check.prop not in remedies:
+            return False
+    return True
 
 
 # -- other shapes ---------------------------------------------------------------------------------
@@ -487,7 +604,7 @@ def _connect(frame, entities, answer_class, lex):
     readings = []
     for iri in entity.iris[:1]:
         for prop in lex.properties.values():
-            if prop.datatype or not prop.canonical:
+            if prop.datatype or not prop.canonical or prop.abstract:
                 continue
             if lex.is_a(iri, prop.domain) and lex.compatible(prop.range, answer_class):
                 readings.append(Reading({"n0": Node(iri=iri), "answer": Node(cls=_narrower(prop.range, answer_class, lex))},
@@ -525,12 +642,17 @@ def _ambiguous_name(parse: Parse, entities, lex):
             return lambda frame: _ambiguous(frame, text, candidates, lex)
     for entity in entities:
         after = next((m for m in parse.mentions if m.kind == "relation" and m.start in (entity.end, entity.end + 1)
-                      and m.end - m.start == 1), None)
+                      and m.end - m.start == 1 and not any((c.start, c.end) == (m.start, m.end)
+                                                           for c in parse.of("class"))), None)
         before = next((w for w in reversed(parse.words[:entity.start]) if w.strip() and w not in ARTICLES), "")
-        if after is None or before in DO_SUPPORT or before in WH_WORDS:
-            continue  # "does running tone ...": the word after the name is its verb
+        if after is None or before in DO_SUPPORT or before in WH_WORDS or before in ("that", "who"):
+            continue  # "does running tone ...", "the muscles that running works": the word after is a verb
         word = parse.norms[after.start]
-        holders = [iri for iri in _containing({word}, lex, every=True) if iri not in entity.iris]
+        if not carries_meaning(parse, after.start, lex):
+            continue
+        # Names that end in the word ("IT band pain", "patellofemoral pain" for "knee pain").
+        holders = [iri for iri in _containing({word}, lex, every=True) if iri not in entity.iris
+                   and any(lex.lemma(n.lower().split()[-1]) == word for n in lex.entity(iri).names)]
         if len(holders) > 1:
             text = parse.question[entity.start_char:after.end_char]
             return lambda frame: _ambiguous(frame, text, holders, lex)
@@ -609,6 +731,248 @@ def _telling(relation: Mention, parse: Parse) -> bool:
     return relation.end - 1 == last
 
 
+# -- states -----------------------------------------------------------------------------------------
+
+def _attach(states: list[Mention], things: list[Mention], lex: Lexicon) -> list[tuple[Mention, Mention]]:
+    """Each state word with the nearest entity or class that can be in it ('weak hips', 'hamstring
+    tightness', 'which muscles, when weak, ...')."""
+    pairs = []
+    for state in states:
+        kinds = lex.states[state.iris[0]]
+        fitting = [m for m in things if any((lex.is_a(i, k) if m.kind == "entity" else lex.compatible(i, k))
+                                            for i in m.iris[:1 if m.kind == "class" else None] for k in kinds)]
+        if fitting:
+            pairs.append((state, min(fitting, key=lambda m: abs(m.start - state.start))))
+    return pairs
+
+
+def _state_holds(state: str, prop: str, entity_is_subject: bool, lex: Lexicon) -> bool:
+    """Whether a relation speaks of a thing in the state: remedies it (thing as object) or
+    follows from it (thing as subject: a weak muscle's weakness causes ...)."""
+    if entity_is_subject:
+        return lex.properties[prop].in_state == state
+    return prop in lex.remedies.get(state, [])
+
+
+def _nodes_of(reading: Reading, mention: Mention, lex: Lexicon) -> set[str]:
+    """The nodes of a reading that stand for an entity mention, or for a class mention's members."""
+    if mention.kind == "entity":
+        return {n for n, node in reading.nodes.items() if node.iri in mention.iris}
+    return {n for n, node in reading.nodes.items() if node.iri is None and node.cls
+            and mention.iris[0] in lex.ancestors(node.cls)}
+
+
+def _remedies(node: Node, lex: Lexicon) -> list[str]:
+    """The relations that put a problem right: its own kg:remedy, or its classes'."""
+    if node.iri:
+        entity = lex.entity(node.iri)
+        return lex.remedies.get(node.iri) or [r for t in (entity.types if entity else []) for r in lex.remedies.get(t, [])]
+    return [r for t in lex.ancestors(node.cls) for r in lex.remedies.get(t, [])] if node.cls else []
+
+
+def _fits(reading: Reading, states, lex: Lexicon) -> bool:
+    """Whether every state named about a node is spoken of by one of its hops, and whether each
+    general relation ("what helps ...") asked of a problem is the problem's remedy."""
+    for state, mention in states:
+        nodes = _nodes_of(reading, mention, lex)
+        if nodes and not any(_state_holds(state.iris[0], h.prop, h.subject in nodes, lex)
+                             for h in reading.hops if h.subject in nodes or h.object in nodes):
+            return False
+    for hop in reading.hops:
+        if hop.mention is not None and hop.mention.general:
+            remedies = _remedies(reading.nodes[hop.object], lex)
+            if remedies and hop.prop not in remedies:
+                return False
+    return True
+
+
+# -- accounting -------------------------------------------------------------------------------------
+
+def _accounted(frame: Frame, lex: Lexicon) -> Frame:
+    """Keep the readings (or checks) that explain every word that carries meaning; if none does,
+    answer nothing and say which words were not understood."""
+    from .account import account
+
+    if not frame.understood:
+        frame.account = account(frame.parse, lex, [])
+        frame.explain += frame.account.lines(frame.parse)
+        return frame
+    if frame.type in ("relation", "count", "list"):
+        first, kept = None, []
+        for tier in [frame.readings, *frame.fallbacks]:
+            found = account(frame.parse, lex, _used(frame, tier, lex))
+            first = first or found
+            if found.left:
+                # Names the reading leaves out may still narrow its answer ("which muscles propel
+                # you forward when you run?": those muscles, among the ones running engages).
+                tier = _attach_rest(frame, tier, lex)
+                found = account(frame.parse, lex, _used(frame, tier, lex)) if tier else found
+            if not found.left:
+                kept.append((tier, found))
+        if not kept:
+            return _unaccounted(frame, first, lex)
+        frame.readings, frame.fallbacks = kept[0][0], [tier for tier, _ in kept[1:]]
+        frame.account = kept[0][1]
+    elif frame.checks and frame.checks[0].kind == "same":
+        same = {i: "asks whether two names name one thing" for i, w in enumerate(frame.parse.words) if w == "same"}
+        frame.account = account(frame.parse, lex, _used(frame, [], lex), same)
+        if frame.account.left:
+            return _unaccounted(frame, frame.account, lex)
+    elif frame.type == "yesno" and frame.checks and frame.checks[0].kind == "triple":
+        # Each check is one reading of the question: keep those that explain every word. "Alone"
+        # qualifies the subject; the answer says what the graph knows of that.
+        alone = {i: "asks whether it does so by itself" for i, w in enumerate(frame.parse.words) if w in ALONE}
+        frame.alone = bool(alone)
+        found = [(c, account(frame.parse, lex, _used(frame, [], lex, [c]), alone)) for c in frame.checks]
+        kept = [(c, a) for c, a in found if not a.left]
+        if not kept:
+            return _unaccounted(frame, found[0][1], lex)
+        frame.checks, frame.account = [c for c, _ in kept], kept[0][1]
+    else:
+        frame.account = account(frame.parse, lex, _used(frame, frame.readings, lex))
+        if frame.account.left:
+            return _unaccounted(frame, frame.account, lex)
+    frame.explain += frame.account.lines(frame.parse)
+    return frame
+
+
+def _attach_rest(frame: Frame, tier: list[Reading], lex: Lexicon) -> list[Reading]:
+    """The tier's readings, each with the names it leaves out joined to one of its nodes: by a
+    relation word next to the name if one fits, else by any relation the schema allows there."""
+    parse = frame.parse
+    used = {id(m) for m, _ in _used(frame, tier, lex)}
+    rest = [m for m in parse.of("entity") if id(m) not in used and not lex.topic & set(m.iris)]
+    free = [r for r in parse.of("relation") if id(r) not in used
+            and any(carries_meaning(parse, i, lex) for i in range(r.start, r.end))]
+    if not rest:
+        return []
+    implied = [p.iri for p in lex.properties.values() if p.canonical and not p.datatype and not p.abstract]
+    grown = tier
+    for k, entity in enumerate(rest):
+        near = [r for r in free if abs(r.start - entity.start) <= 3 or abs(entity.end - r.end) <= 3]
+        attached = []
+        for reading in grown:
+            links = [link for r in near for link in _links(reading, entity, r.iris, r, lex)] or \
+                    _links(reading, entity, implied, None, lex)
+            for name, iri, prop, forward, mention in links[:6]:
+                node = f"e{k}"
+                hop = Hop(name, prop, node, mention) if forward else Hop(node, prop, name, mention)
+                attached.append(Reading({**reading.nodes, node: Node(iri=iri)}, [*reading.hops, hop], reading.answer))
+        if not attached:
+            return []
+        grown = attached
+    frame.explain.append("joined " + ", ".join(repr(e.text) for e in rest) + " to the reading: " + "; ".join(
+        f"{_show(r, h.subject, lex)} {lex.label(h.prop)} {_show(r, h.object, lex)}" for r in grown[:3]
+        for h in r.hops[len(r.hops) - len(rest):]))
+    return grown
+
+
+def _links(reading: Reading, entity: Mention, props: list[str], mention, lex: Lexicon):
+    """(node, entity IRI, canonical property, node is subject, mention) for each way the entity
+    fits a property with one of the reading's nodes."""
+    found = []
+    for prop in props:
+        canonical, _ = lex.canonical(prop)
+        p = lex.properties[canonical]
+        if p.datatype or p.abstract:
+            continue
+        for name, node in reading.nodes.items():
+            fits = (lambda cls: lex.is_a(node.iri, cls)) if node.iri else (lambda cls: lex.compatible(node.cls, cls))
+            for iri in entity.iris[:1]:
+                if fits(p.domain) and lex.is_a(iri, p.range):
+                    found.append((name, iri, canonical, True, mention))
+                if fits(p.range) and lex.is_a(iri, p.domain):
+                    found.append((name, iri, canonical, False, mention))
+    return list({(n, i, p, f): (n, i, p, f, m) for n, i, p, f, m in found}.values())
+
+
+def _used(frame: Frame, readings: list[Reading], lex: Lexicon, checks=None) -> list[tuple[Mention, str]]:
+    """The mentions a frame's readings, checks or entities use, each with what it stands for."""
+    parse = frame.parse
+    checks = frame.checks if checks is None else checks
+    used = [(m, f"entity {lex.label(iri)}") for m, iri in frame.entities
+            if not checks or any(m in c.uses for c in checks)]
+    for check in checks:
+        used += [(m, f"{m.kind} {lex.label(check.prop) if m.kind == 'relation' and check.prop else lex.label(m.iris[0])}")
+                 for m in check.uses if m.kind != "implied"]
+        for state, entity in frame.states:
+            if entity in check.uses and check.prop and \
+                    _state_holds(state.iris[0], check.prop, check.subject in entity.iris, lex):
+                used.append((state, f"state {lex.label(state.iris[0])}"))
+    for reading in readings:
+        for name, node in reading.nodes.items():
+            if node.iri:
+                used += [(m, f"entity {lex.label(node.iri)}") for m in parse.mentions
+                         if m.kind == "entity" and node.iri in m.iris]
+            elif node.cls:
+                if name == reading.answer and frame.answer_mention is not None \
+                        and lex.compatible(node.cls, frame.answer_class):
+                    used.append((frame.answer_mention, f"the class asked for: {lex.label(frame.answer_class)}"))
+                used += [(m, f"class {lex.label(m.iris[0])}") for m in parse.of("class")
+                         if m is not frame.answer_mention and node.cls in _below(m.iris[0], lex)]
+        for hop in reading.hops:
+            if hop.mention is not None:
+                used.append((hop.mention, f"relation {lex.label(hop.prop)}"))
+        for state, mention in frame.states:
+            nodes = _nodes_of(reading, mention, lex)
+            if any(_state_holds(state.iris[0], h.prop, h.subject in nodes, lex)
+                   for h in reading.hops if h.subject in nodes or h.object in nodes):
+                used.append((state, f"state {lex.label(state.iris[0])}"))
+    return used + _described(parse, used, lex)
+
+
+def _described(parse: Parse, used: list[tuple[Mention, str]], lex: Lexicon) -> list[tuple[Mention, str]]:
+    """Class words that only describe a used name: 'the adductor group' (a muscle group), 'muscle
+    functions' (functions of muscles), 'the runner's knee injury'."""
+    found = []
+    names = [m for m, _ in used]
+    for c in parse.of("class"):
+        for m in names:
+            if m.kind == "entity" and (_next_to(parse, m, c) or _next_to(parse, c, m)) \
+                    and any(lex.is_a(i, c.iris[0]) for i in m.iris):
+                found.append((c, f"the class of {m.text!r}"))
+            elif m.kind == "class" and m is not c and _next_to(parse, c, m):
+                found.append((c, f"describes {m.text!r}"))
+    return found
+
+
+
+def _below(cls: str, lex: Lexicon) -> set[str]:
+    """The class and every class beneath it."""
+    return {c for c in lex.classes if cls in lex.ancestors(c)} | {cls}
+
+
+def _unaccounted(frame: Frame, found, lex: Lexicon) -> Frame:
+    """Nothing answered: some words carry meaning that no reading explains."""
+    parse = frame.parse
+    frame.account = found
+    frame.explain += found.lines(parse)
+    runs, current = [], []
+    for i in found.left:
+        if current and any(parse.words[j].strip() for j in range(current[-1] + 1, i)):
+            runs.append(current)
+            current = []
+        current.append(i)
+    runs.append(current)
+    texts = [parse.question[parse_char(parse, run[0]):parse_char(parse, run[-1], end=True)] for run in runs]
+    strange = [t for t, run in zip(texts, runs) if any(parse.norms[i] not in lex.vocabulary for i in run)]
+    frame.readings, frame.fallbacks, frame.checks = [], [], []
+    if strange:
+        return _unknown_term(frame, strange[0], _expected_class([], frame.answer_class, lex), lex)
+    return _give_up(frame, "not_understood", "I could not fit " + _join_words(texts) +
+                    " into a question the graph can answer")
+
+
+def parse_char(parse: Parse, i: int, end: bool = False) -> int:
+    """The character offset in the question where the token at ``i`` starts (or ends)."""
+    return parse.offsets[i] + (len(parse.words[i]) if end else 0)
+
+
+def _join_words(texts: list[str]) -> str:
+    quoted = [repr(t) for t in texts]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
 # -- helpers ----------------------------------------------------------------------------------------
 
 def _relations(parse: Parse, classes: list[Mention], lex: Lexicon) -> tuple[list[Mention], list[Mention]]:
@@ -620,7 +984,34 @@ def _relations(parse: Parse, classes: list[Mention], lex: Lexicon) -> tuple[list
     """
     relations = [r for r in parse.of("relation")
                  if not any((c.start, c.end) == (r.start, r.end) for c in classes)]
+    for r in relations:
+        # A general relation no fact states ("help") is asked as the specific ones beneath it.
+        general = [i for i in r.iris if lex.properties[i].abstract]
+        if general:
+            r.general = True
+            r.iris = list(dict.fromkeys(s for i in r.iris for s in (lex.subs.get(i, []) if i in general else [i])))
     # The question word itself ("where are ...") is what is asked, so it is never weak.
+    for r, after in zip(relations, relations[1:]):
+        if r.general and all(w in ("to",) or w in PRONOUNS or not w.strip() for w in parse.words[r.end:after.start]):
+            # "help prevent", "helps you strengthen": a general verb leading a specific one is
+            # part of it, not a relation of its own.
+            after.also.append((r.start, r.end))
+            r.kind = "absorbed"
+    for r in relations:
+        following = [m for m in parse.of("state") if m.start > r.start]
+        state = min(following, key=lambda m: m.start) if following else None
+        speaks_of = state is not None and any(
+            lex.properties[i].in_state == state.iris[0] or i in lex.remedies.get(state.iris[0], []) for i in r.iris)
+        if state is not None and not speaks_of and r.end - r.start == 1 and all(
+                not w.strip() or grammatical(w) for w in parse.words[r.end:state.start]):
+            # "feel tight", "get stiff": a verb that only says something is in a state.
+            state.also.append((r.start, r.end))
+            r.kind = "absorbed"
+        before = [w for w in parse.words[max(0, r.start - 4):r.start] if w.strip()]
+        if r.text.lower() == "do" and any(w in MODALS for w in before):
+            # "what should I do?", "what can a runner do": asks for an action, not a relation.
+            r.kind = "absorbed"
+    relations = [r for r in relations if r.kind == "relation"]
     weak = [r for r in relations if all(w in FUNCTION_WORDS for w in r.text.lower().split())
             and not (r.text.lower() == parse.qword and r.text.lower() in WH_WORDS)]
     strong = [r for r in relations if r not in weak]
@@ -642,12 +1033,14 @@ def _merge(relations: list[Mention], lex: Lexicon) -> list[Mention]:
         twin = next((r for r in merged if families & {lex.canonical(i)[0] for i in r.iris}), None)
         if twin is not None:
             twin.iris = [i for i in twin.iris if lex.canonical(i)[0] in families]
+            twin.also += [(m.start, m.end), *m.also]
             continue
-        merged.append(Mention(m.kind, m.start, m.end, m.text, list(m.iris), m.start_char, m.end_char))
+        merged.append(Mention(m.kind, m.start, m.end, m.text, list(m.iris), m.start_char, m.end_char,
+                              list(m.best), list(m.also), m.general))
     return merged
 
 
-def _answer_class(parse, classes, relations, entities) -> str | None:
+def _answer_class(parse, classes, relations, entities) -> Mention | None:
     """The class the answer must belong to: the one named where the question asks.
 
     That is the class right after the question word or command ('which exercises', 'how many
@@ -660,14 +1053,14 @@ def _answer_class(parse, classes, relations, entities) -> str | None:
     heads = _heads(classes, parse)
     asked = [c for c in heads if _right_after_question(parse, c)]
     if asked:
-        return asked[0].iris[0]
+        return asked[0]
     if parse.form in ("command", "fragment") or not relations:
-        return heads[0].iris[0]
+        return heads[0]
     first = heads[0]
     before_relation = not relations or first.start < relations[0].start
     before_entity = not entities or first.start < entities[0].start
     if (before_relation and before_entity) or not entities:
-        return first.iris[0]
+        return first
     return None
 
 

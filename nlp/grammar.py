@@ -20,20 +20,57 @@ NEGATIONS = {"not", "n't", "never", "without", "nt"}
 ALL_OF = {"both"}
 COUNTING = {"count", "number"}
 LISTING = {"list", "all", "every", "there", "exist", "know", "show", "name", "enumerate"}
-# Words that carry no content in a question ("hey, quick question: ..."); never reported as unknown.
+# Words that carry no content in a question: greetings and hedges ("hey, quick question: ..."),
+# the asking itself ("I want to know", "can you tell me"), words for a method or an instance ("the
+# best way to", "what kind of"), and words about the graph and its sources ("according to the
+# articles"). Never reported as unknown, never needing a reading to explain them.
 FILLERS = {"hey", "hi", "hello", "quick", "question", "questions", "thanks", "thank", "ok", "okay", "pls",
-           "wondering", "wonder", "curious", "like", "want", "need", "good", "best", "better", "really",
-           "exactly", "actually", "generally", "usually", "typically", "specifically", "mainly", "main",
-           "thing", "things", "stuff", "way", "ways", "kind", "kinds", "type", "types", "sort", "lot", "lots",
-           "im", "i'm", "coach", "physio", "physiotherapist", "client",
-           "clients", "patient", "patients", "someone", "people", "person", "tell", "know", "let",
-           "graph", "database", "list", "show", "name", "give", "define", "describe", "explain",
-           "mean", "meaning", "means", "definition", "yes", "true", "false", "right", "correct", "wrong",
-           "also", "any", "certain", "specific", "particular", "important", "help", "helps", "possible",
-           "able", "hard", "often", "much", "many", "long", "time", "times", "day", "days", "week", "weeks",
-           "guess", "think", "sure", "say", "says", "said", "article", "articles", "according", "source",
-           "listed", "covered", "included", "known", "mentioned", "stored", "recorded", "available",
-           "issue", "issues", "problem", "problems", "trouble", "troubles", "matter", "matters"}
+           "lol", "wondering", "wonder", "curious", "want", "wanna", "need", "really", "exactly", "actually",
+           "generally", "usually", "typically", "specifically", "basically", "honestly", "im", "i'm",
+           "tend", "tends", "seem", "seems", "likely", "probably", "maybe", "perhaps", "just",
+           "very", "total", "totally", "complete", "completely", "absolute", "absolutely", "super", "pretty",
+           "tell", "know", "let", "please", "graph", "database", "list", "show", "name", "give", "define",
+           "describe", "explain", "mean", "meaning", "means", "definition", "yes", "true", "right", "correct",
+           "also", "any", "thing", "things", "stuff", "way", "ways", "kind", "kinds", "type", "types", "sort",
+           "lot", "lots", "best", "good", "guess", "think", "sure", "say", "says", "said", "article",
+           "articles", "according", "source", "sources", "listed", "covered", "included", "known",
+           "mentioned", "stored", "recorded", "available"}
+
+#: People a question is from or about ("I'm a physio", "my clients", "someone new"): who asks, not what.
+PEOPLE = {"someone", "somebody", "anyone", "anybody", "everyone", "people", "person", "persons", "folks", "guy",
+          "guys", "athlete", "athletes", "client", "clients", "patient", "patients", "coach", "coaches", "physio",
+          "physios", "physiotherapist", "physiotherapists", "trainer", "trainers", "friend", "friends", "she",
+          "he", "her", "him", "his", "hers", "myself"}
+CONJUNCTIONS = {"and", "or", "but", "nor", "plus", "&", "then", "also"}
+#: Words that point at something already named ("what is it?"); "it" is also the IT of "IT band".
+POINTERS = {"it", "this", "that", "these", "those", "there", "here", "one", "ones"}
+
+#: Function words that change what is asked, so a reading must explain them: comparison ("less
+#: than"), restriction ("only", "alone", "without"), exclusion ("besides"), sameness ("the same
+#: as") and time ("before", "after"). A relation phrase or name that holds them explains them.
+RESTRICTIVE = {"only", "alone", "without", "except", "besides", "else", "instead", "than", "more", "less",
+               "most", "least", "same", "before", "after", "enough", "too", "other", "another", "itself", "own",
+               "solely"}
+#: Of those, the ones that say a thing does something by itself ("can running alone fix ...?").
+ALONE = {"alone", "only", "itself", "own", "solely"}
+
+#: Stop words that are nouns or adjectives naming a thing ("the back of the thigh"), not grammar.
+NAMING = {"back", "front", "side", "top", "part", "whole", "full", "empty", "serious", "amount", "hundred"}
+
+#: Words that set a time by an event ("after running"): restrictive unless the event is the topic.
+TIME_WORDS = {"before", "after", "during", "while", "when", "whilst"}
+
+_NUMBERS = {"zero", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+            "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "hundred", "hundreds",
+            "thousand", "half", "dozen"}
+
+
+def number(word: str) -> bool:
+    """Whether a word is a number ('30', 'four', '5k'): a quantity a reading must account for."""
+    return word in _NUMBERS or (word[:1].isdigit() and any(c.isdigit() for c in word))
+
+#: Auxiliaries of possibility and obligation: "what should I do?" asks for an action.
+MODALS = {"can", "could", "should", "shall", "must", "would", "will", "may", "might", "ought"}
 
 #: Auxiliaries that put the verb after its subject ("do the hip muscles PLAY", "does running TONE").
 DO_SUPPORT = {"do", "does", "did", "can", "could", "will", "would", "should", "shall", "may", "might", "must"}
@@ -51,4 +88,4 @@ def grammatical(word: str) -> bool:
     """Whether a word belongs to the question's grammar rather than to what it asks about."""
     return (word in WH_WORDS or word in AUXILIARIES or word in COMMANDS or word in PATH_WORDS
             or word in FUNCTION_WORDS or word in NEGATIONS or word in PRONOUNS or word in ARTICLES
-            or word in FILLERS)
+            or word in FILLERS or word in PEOPLE or word in CONJUNCTIONS or word in POINTERS)

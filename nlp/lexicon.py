@@ -18,10 +18,12 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pyoxigraph import NamedNode
+
 from kg import terms
 
 #: Bumped when the lexicon's shape or the way it is built changes.
-VERSION = "5"
+VERSION = "7"
 
 # Length-preserving normalization: the same text positions before and after, so a match found in
 # the normalized question maps straight back to the words the user typed.
@@ -47,6 +49,7 @@ class Entity:
     label: str
     names: list[str]
     types: list[str]
+    hidden: list[str] = field(default_factory=list)  # misspellings (skos:hiddenLabel): matched, never shown
 
 
 @dataclass
@@ -70,6 +73,9 @@ class Property:
     asymmetric: bool = False
     chains: list[list[str]] = field(default_factory=list)
     note: str | None = None
+    supers: list[str] = field(default_factory=list)   # properties it is a subproperty of (stated)
+    in_state: str | None = None                       # its subject is in this state (weakness causes)
+    abstract: bool = False                            # no fact states it: its subproperties carry them
 
 
 class Lexicon:
@@ -83,9 +89,17 @@ class Lexicon:
 
     def __init__(self, classes: dict[str, Klass], properties: dict[str, Property], lemmas: dict[str, str],
                  disjoint: list[list[str]], examples: list[str], graph_labels: dict[str, str], about: str,
-                 db: sqlite3.Connection, vocabulary: set[str], max_words: int):
+                 db: sqlite3.Connection, vocabulary: set[str], max_words: int, states: dict[str, list[str]],
+                 remedies: dict[str, list[str]], topic: list[str], spelled: set[str]):
         self.classes = classes
         self.properties = properties
+        self.states = states              # state -> the classes of what can be in it (kg:appliesTo)
+        self.remedies = remedies          # entity or class -> the relations that put it right (kg:remedy)
+        self.topic = set(topic)           # what the graph is about: may be named in passing
+        self.subs: dict[str, list[str]] = {}  # property -> its subproperties, all the way down
+        for prop in properties.values():
+            for up in self._supers(prop.iri):
+                self.subs.setdefault(up, []).append(prop.iri)
         self.lemmas = lemmas
         self.disjoint = disjoint
         self.examples = examples
@@ -93,6 +107,7 @@ class Lexicon:
         self.about = about
         self.db = db
         self.vocabulary = vocabulary      # every word of every name and phrase (lemmas and as written)
+        self.spelled = spelled            # those words but for misspellings kept as hidden labels
         self.max_words = max_words        # the longest name, in words
         self._entities: dict[str, Entity | None] = {}
 
@@ -109,7 +124,7 @@ class Lexicon:
     def words_like(self, word: str) -> list[str]:
         """Vocabulary words that could be ``word`` mistyped: same first letter, length within two."""
         return [w for (w,) in self.db.execute(
-            "SELECT word FROM words WHERE first = ? AND length BETWEEN ? AND ?",
+            "SELECT word FROM words WHERE first = ? AND length BETWEEN ? AND ? AND spelled",
             (word[:1], len(word) - 2, len(word) + 2))]
 
     def names_starting(self, prefix: str, limit: int = 50) -> list[str]:
@@ -198,6 +213,15 @@ class Lexicon:
         best = [t for t in known if not any(o != t and t in self.ancestors(o) for o in known)]
         return sorted(best)[0] if best else None
 
+    def _supers(self, prop: str) -> set[str]:
+        found, todo = set(), list(self.properties[prop].supers)
+        while todo:
+            up = todo.pop()
+            if up in self.properties and up not in found:
+                found.add(up)
+                todo += self.properties[up].supers
+        return found
+
     def canonical(self, prop: str) -> tuple[str, bool]:
         """The property facts are stated with, and whether it reads the other way round."""
         p = self.properties.get(prop)
@@ -216,10 +240,11 @@ class Lexicon:
             raise ValueError("incomplete lexicon")
         small = json.loads(meta["small"])
         vocabulary = {w for (w,) in db.execute("SELECT word FROM words")}
+        spelled = {w for (w,) in db.execute("SELECT word FROM words WHERE spelled")}
         return cls({k: Klass(**v) for k, v in small["classes"].items()},
                    {k: Property(**v) for k, v in small["properties"].items()},
                    small["lemmas"], small["disjoint"], small["examples"], small["graph_labels"], small["about"],
-                   db, vocabulary, int(meta["max_words"]))
+                   db, vocabulary, int(meta["max_words"]), small["states"], small["remedies"], small["topic"], spelled)
 
 
 # -- building from the graph ----------------------------------------------------------------------
@@ -262,6 +287,19 @@ SELECT ?p ?q WHERE {
 }""" % " ".join(str(rule) for rule in terms.RULES)
 _ASYMMETRIC = "SELECT ?p WHERE { ?p a owl:AsymmetricProperty }"
 _NOTES = "SELECT ?p ?note WHERE { ?p kg:inferenceNote ?note }"
+# Stated subproperty declarations only: the rule graph's closure would make every property its own.
+_SUBPROPERTIES = """
+SELECT ?p ?q WHERE {
+  ?p rdfs:subPropertyOf ?q . FILTER(isIRI(?q) && ?p != ?q)
+  FILTER NOT EXISTS { VALUES ?rule { %s } GRAPH ?rule { ?p rdfs:subPropertyOf ?q } }
+}""" % " ".join(str(rule) for rule in terms.RULES)
+_IN_STATE = "SELECT ?p ?state WHERE { ?p kg:inState ?state }"
+_STATES = "SELECT ?state ?class WHERE { ?state kg:appliesTo ?class } ORDER BY ?state ?class"
+_REMEDIES = "SELECT ?x ?p WHERE { ?x kg:remedy ?p } ORDER BY ?x ?p"
+# Whether any fact outside the rule graphs uses a property (a general one may have none of its own).
+_STATED = """ASK { ?s %%s ?o FILTER NOT EXISTS { VALUES ?rule { %s } GRAPH ?rule { ?s %%s ?o } } }""" % \
+    " ".join(str(rule) for rule in terms.RULES)
+_TOPIC = "SELECT ?topic WHERE { ?o a owl:Ontology ; kg:topic ?topic } ORDER BY ?topic"
 # RDF lists, read whole in one query each: an item's position is the number of cells from the
 # list's head to its own (blank nodes cannot be sent back to a remote endpoint to walk a list).
 _LIST_ITEMS = """
@@ -292,7 +330,8 @@ def build(graph, tokenize, path: Path) -> Lexicon:
     for iri, found in names.items():
         found.sort()
         ordered = list(dict.fromkeys(name for _, name in found))
-        entities[iri] = Entity(iri, ordered[0], ordered, [])
+        hidden = {name for kind, name in found if kind == 2} - {name for kind, name in found if kind < 2}
+        entities[iri] = Entity(iri, ordered[0], [n for n in ordered if n not in hidden], [], sorted(hidden))
     types: dict[str, set[str]] = {}
     for iri, cls in graph.rows(_TYPES):
         if iri in entities:
@@ -336,6 +375,23 @@ def build(graph, tokenize, path: Path) -> Lexicon:
     for (owner, _), items in _lists(graph, _CHAINS):
         if owner in properties:
             properties[owner].chains.append(items)
+    for row in graph.select(_SUBPROPERTIES):
+        if row["p"].value in properties and row["q"].value in properties:
+            properties[row["p"].value].supers.append(row["q"].value)
+    for row in graph.select(_IN_STATE):
+        if row["p"].value in properties:
+            properties[row["p"].value].in_state = row["state"].value
+    states: dict[str, list[str]] = {}
+    for row in graph.select(_STATES):
+        states.setdefault(row["state"].value, []).append(row["class"].value)
+    remedies: dict[str, list[str]] = {}
+    for row in graph.select(_REMEDIES):
+        if row["p"].value in properties:
+            remedies.setdefault(row["x"].value, []).append(row["p"].value)
+    for iri in sorted({q for p in properties.values() for q in p.supers}):
+        term = str(NamedNode(iri))
+        properties[iri].abstract = not graph.ask(_STATED % (term, term))
+    topic = [row["topic"].value for row in graph.select(_TOPIC)]
 
     disjoint = [items for _, items in _lists(graph, _DISJOINT)]
     examples = [row["q"].value for row in graph.select(_EXAMPLES)]
@@ -343,9 +399,12 @@ def build(graph, tokenize, path: Path) -> Lexicon:
 
     about = next((row["about"].value for row in graph.select(_ABOUT)), "")
     # Sorted, so the parser reads the schema in the same order whatever engine returned the rows.
+    for prop in properties.values():
+        prop.supers.sort()
     small = {"classes": {k: asdict(v) for k, v in sorted(classes.items())},
              "properties": {k: asdict(v) for k, v in sorted(properties.items())},
-             "disjoint": disjoint, "examples": examples, "graph_labels": graph_labels, "about": about}
+             "disjoint": disjoint, "examples": examples, "graph_labels": graph_labels, "about": about,
+             "states": dict(sorted(states.items())), "remedies": dict(sorted(remedies.items())), "topic": topic}
     _save(path, entities, classes, properties, small, tokenize)
     return Lexicon.open(path)
 
@@ -365,7 +424,7 @@ CREATE TABLE patterns (key TEXT, kind TEXT, iri TEXT, surface TEXT);
 CREATE TABLE entities (iri TEXT PRIMARY KEY, label TEXT, names TEXT, types TEXT);
 CREATE TABLE entity_types (type TEXT, iri TEXT);
 CREATE TABLE entity_words (word TEXT, iri TEXT);
-CREATE TABLE words (word TEXT PRIMARY KEY, first TEXT, length INTEGER);
+CREATE TABLE words (word TEXT PRIMARY KEY, first TEXT, length INTEGER, spelled INTEGER);
 CREATE TABLE names (lower TEXT, name TEXT);
 """
 _INDEXES = """
@@ -379,18 +438,19 @@ CREATE INDEX names_lower ON names (lower);
 
 def _save(path: Path, entities, classes, properties, small: dict, tokenize) -> None:
     """Lemmatize every name and phrase, index them by their lemmas, and write it all to SQLite."""
-    named = [("entity", iri, name) for iri, e in entities.items() for name in e.names]
-    named += [("class", iri, name) for iri, c in classes.items() for name in c.names]
-    named += [("relation", iri, phrase) for iri, p in properties.items() for phrase in p.phrases]
+    named = [("entity", iri, name, False) for iri, e in entities.items() for name in e.names]
+    named += [("entity", iri, name, True) for iri, e in entities.items() for name in e.hidden]
+    named += [("class", iri, name, False) for iri, c in classes.items() for name in c.names]
+    named += [("relation", iri, phrase, False) for iri, p in properties.items() for phrase in p.phrases]
     tokenized, words = [], {}
-    for kind, iri, text in named:
+    for kind, iri, text, hidden in named:
         tokens = [t.lower() for t in tokenize(normalize(text)) if t.strip()]  # (fast for plain words)
-        tokenized.append((kind, iri, tokens))
+        tokenized.append((kind, iri, tokens, hidden))
         for token in tokens:
             words[token] = None
     lemmas = lemma_table(list(words))
-    patterns, entity_words, max_words = set(), set(), 1
-    for kind, iri, tokens in tokenized:
+    patterns, entity_words, max_words, spelled = set(), set(), 1, set()
+    for kind, iri, tokens, hidden in tokenized:
         bare = [t for t in tokens if t not in DETERMINERS]
         for variant in (tokens, bare):
             if variant:
@@ -399,7 +459,12 @@ def _save(path: Path, entities, classes, properties, small: dict, tokenize) -> N
                 max_words = max(max_words, len(variant))
                 if kind == "entity":
                     entity_words.update((word, iri) for word in key.split())
+                if not hidden:
+                    spelled.update(key.split())
     vocabulary = {w for key, _, _, _ in patterns for w in key.split()} | set(lemmas)
+    # Words spelled right: those of names that are not misspellings, and their inflections. Only
+    # these stop the spelling corrector, and only these are offered as corrections.
+    spelled |= {form for form, lemma in lemmas.items() if lemma in spelled}
     small = {**small, "lemmas": lemmas}
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -414,7 +479,8 @@ def _save(path: Path, entities, classes, properties, small: dict, tokenize) -> N
         db.executemany("INSERT INTO entity_types VALUES (?, ?)",
                        ((t, iri) for iri, e in entities.items() for t in e.types))
         db.executemany("INSERT INTO entity_words VALUES (?, ?)", sorted(entity_words))
-        db.executemany("INSERT INTO words VALUES (?, ?, ?)", ((w, w[:1], len(w)) for w in sorted(vocabulary)))
+        db.executemany("INSERT INTO words VALUES (?, ?, ?, ?)",
+                       ((w, w[:1], len(w), w in spelled) for w in sorted(vocabulary)))
         db.executemany("INSERT INTO names VALUES (?, ?)", sorted(
             {(n.lower(), n) for e in entities.values() for n in e.names} |
             {(n.lower(), n) for c in classes.values() for n in c.names}))

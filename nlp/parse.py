@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .grammar import (ALL_OF, AUXILIARIES, COMMANDS, COUNTING, DEFINING, HOW_MODIFIERS, LISTING, NEGATIONS,
-                      PATH_WORDS, SUBORDINATE, WH_WORDS, grammatical)
+from .grammar import (ALL_OF, ARTICLES, AUXILIARIES, COMMANDS, COUNTING, DEFINING, HOW_MODIFIERS, LISTING,
+                      NEGATIONS, PATH_WORDS, PRONOUNS, SUBORDINATE, WH_WORDS, grammatical)
 from .lexicon import Lexicon, normalize
 
 @dataclass
@@ -24,6 +24,8 @@ class Mention:
     start_char: int = 0
     end_char: int = 0
     best: list[str] = field(default_factory=list)   # the candidates whose own words match the typed ones best
+    also: list[tuple[int, int]] = field(default_factory=list)  # more words naming the same thing (merged)
+    general: bool = False   # names a general relation ("help"), asked as the specific ones beneath it
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Parse:
 
     question: str
     words: list[str]                      # lower-case text of each token
+    offsets: list[int]                    # where each token starts in the question
     norms: list[str]                      # lemma (or spelling-corrected lemma) of each token
     mentions: list[Mention]
     form: str                             # wh | yesno | command | fragment
@@ -66,11 +69,26 @@ class Parser:
         for name in ("kg_lemmatizer", "kg_spellcheck", "kg_phrases"):
             self.nlp.get_pipe(name).load(lexicon)
         self.vocabulary = lexicon.vocabulary
+        # One-word relation phrases: a longer name holding one ("sprint work") may be a name and a verb.
+        self.verbs = {lexicon.lemma(p) for prop in lexicon.properties.values() for p in prop.phrases if " " not in p}
+        # Relation phrases of several words, split in two, for phrases said around their object
+        # ("keep IT band syndrome away", "keep the knee stable"): head words -> (tail words, property).
+        self.split_phrases: dict[tuple[str, ...], list[tuple[tuple[str, ...], str]]] = {}
+        for prop in lexicon.properties.values():
+            for phrase in prop.phrases:
+                lemmas = [lexicon.lemma(w) for w in normalize(phrase).lower().split()]
+                for k in range(1, len(lemmas)):
+                    self.split_phrases.setdefault(tuple(lemmas[:k]), []).append((tuple(lemmas[k:]), prop.iri))
 
-    def __call__(self, question: str) -> Parse:
+    def __call__(self, question: str, exclude: set | None = None) -> Parse:
+        """Parse a question; ``exclude`` names matches (start, end, kind) not to take, for a second
+        way of cutting the question into names."""
         from .components import SPANS
 
-        doc = self.nlp(normalize(question))
+        doc = self.nlp.make_doc(normalize(question))
+        doc.user_data["kg_exclude"] = exclude or set()
+        for _, component in self.nlp.pipeline:
+            doc = component(doc)
         words = [t.lower_ for t in doc]
         candidates = doc.user_data.get("kg_candidates", {})
         mentions = []
@@ -78,8 +96,12 @@ class Parser:
             if span.label_ == "relation" and (_auxiliary(doc, span) or _command(doc, span)):
                 continue
             iris, best = candidates[(span.start, span.end, span.label_)]
-            mentions.append(Mention(span.label_, span.start, span.end, question[span.start_char:span.end_char],
+            # A name that names only states ("weak", "tightness") says what condition something is in.
+            kind = "state" if span.label_ == "entity" and all(i in self.lexicon.states for i in iris) \
+                else span.label_
+            mentions.append(Mention(kind, span.start, span.end, question[span.start_char:span.end_char],
                                     iris, span.start_char, span.end_char, best))
+        mentions = self._split_relations(doc, question, mentions)
         covered = {i for m in mentions for i in range(m.start, m.end)}
         qword, command = _question_word(words)
         form = _form(words, qword, command)
@@ -88,6 +110,7 @@ class Parser:
         return Parse(
             question=question,
             words=words,
+            offsets=[t.idx for t in doc],
             norms=[t.norm_ for t in doc],
             mentions=mentions,
             form=form,
@@ -105,6 +128,47 @@ class Parser:
             partial=partial,
             corrections=corrections,
         )
+
+
+    def splittable(self, parse: Parse) -> set[tuple[int, int, str]]:
+        """Names of several words that hold a relation word ("sprinting works" read as the name
+        "sprint work"): the matches to leave out for a second reading of the question."""
+        return {(m.start, m.end, m.kind) for m in parse.mentions if m.kind in ("entity", "class")
+                and m.end - m.start > 1 and any(parse.norms[i] in self.verbs for i in range(m.start, m.end))}
+
+    def _split_relations(self, doc, question: str, mentions: list[Mention]) -> list[Mention]:
+        """Relation phrases said around the thing they apply to: the head, one to four words that
+        name something (an entity or class, with articles or pronouns), then the tail."""
+        norms = [t.norm_ for t in doc]
+        named = {i for m in mentions if m.kind in ("entity", "class") for i in range(m.start, m.end)}
+        found = []
+        for start in range(len(doc)):
+            for k in (1, 2):
+                tails = self.split_phrases.get(tuple(norms[start:start + k]))
+                if not tails:
+                    continue
+                for tail, prop in tails:
+                    for gap in range(1, 7):
+                        at = start + k + gap
+                        between = range(start + k, at)
+                        if tuple(norms[at:at + len(tail)]) != tail or not any(i in named for i in between):
+                            continue
+                        if all(i in named or not doc[i].text.strip() or doc[i].lower_ in ARTICLES | PRONOUNS
+                               for i in between):
+                            found.append((start, start + k, at, at + len(tail), prop))
+        if not found:
+            return mentions
+        joined: dict[tuple[int, int, int, int], list[str]] = {}
+        for *span, prop in found:
+            joined.setdefault(tuple(span), []).append(prop)
+        for (s1, e1, s2, e2), props in joined.items():
+            mentions = [m for m in mentions if m.kind != "relation" or m.end <= s1 or m.start >= e1 and
+                        (m.end <= s2 or m.start >= e2)]
+            text = f"{question[doc[s1].idx:doc[e1 - 1].idx + len(doc[e1 - 1])]} … " \
+                   f"{question[doc[s2].idx:doc[e2 - 1].idx + len(doc[e2 - 1])]}"
+            mentions.append(Mention("relation", s1, e1, text, list(dict.fromkeys(props)), doc[s1].idx,
+                                    doc[e1 - 1].idx + len(doc[e1 - 1]), also=[(s2, e2)]))
+        return sorted(mentions, key=lambda m: (m.start, m.end))
 
 
 def make_nlp():

@@ -60,7 +60,8 @@ def test_ask_vocabulary_comes_from_the_graph():
 
 
 def _code_strings(path: Path) -> list[str]:
-    """Every string literal in a module, leaving out docstrings (comments are not in the tree)."""
+    """Every string literal in a module, leaving out docstrings (comments are not in the tree) and
+    query text (SQL's GROUP BY is not the class "group")."""
     import ast
 
     tree = ast.parse(path.read_text())
@@ -71,7 +72,7 @@ def _code_strings(path: Path) -> list[str]:
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-            found.append(node.value)
+            found.append(re.sub(r"GROUP BY", "", node.value))
     return found
 
 

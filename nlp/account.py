@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .grammar import FUNCTION_WORDS, NAMING, RESTRICTIVE, TIME_WORDS, grammatical, number
+from .grammar import FUNCTION_WORDS, LIGHT_VERBS, NAMING, RESTRICTIVE, TIME_WORDS, grammatical, number
 from .lexicon import Lexicon
 from .parse import Mention, Parse
 
@@ -39,6 +39,8 @@ def carries_meaning(parse: Parse, i: int, lex: Lexicon) -> bool:
     or restrict what is asked ('only', 'than', 'without', numbers).
     """
     word = parse.words[i]
+    if i in parse.idioms:
+        return False
     if len(word) < 2 and not word.isdigit() or not any(c.isalnum() for c in word):
         return False  # a letter alone: "r u", the s of "whats"
     if word in RESTRICTIVE or number(word):
@@ -73,7 +75,8 @@ def account(parse: Parse, lex: Lexicon, used: list[tuple[Mention, str]], extra: 
                 for j in before[before.index(times[-1]):]:
                     result.explained.setdefault(j, "the graph's topic, named in passing")
         elif mention.kind == "relation" and all(
-                w in STOP_WORDS or w in FUNCTION_WORDS or grammatical(w) for w in mention.text.lower().split()):
+                w in STOP_WORDS or n in LIGHT_VERBS or w in FUNCTION_WORDS or grammatical(w) or not w.strip()
+                for w, n in zip(parse.words[mention.start:mention.end], parse.norms[mention.start:mention.end])):
             for i in range(mention.start, mention.end):
                 result.explained.setdefault(i, "a light verb or preposition")
     for i, word in enumerate(parse.words):

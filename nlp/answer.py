@@ -67,7 +67,7 @@ class Answerer:
         kind = frame.type
         handler = {
             "relation": self._relation, "count": self._relation, "list": self._relation,
-            "yesno": self._yes_no, "definition": self._definition, "path": self._path,
+            "yesno": self._yes_no, "definition": self._definition, "path": self._path, "value": self._value,
         }.get(kind, self._not_understood)
         answer = handler(frame)
         answer.text = answer.text[:1].upper() + answer.text[1:]
@@ -115,7 +115,7 @@ class Answerer:
                         item.why = f"{item.why}; {why}"
                     if relation and relation not in (item.relation or ""):
                         item.relation = f"{item.relation}, {relation}" if item.relation else relation
-        answers = sorted(items.values(), key=lambda i: i.label.lower())
+        answers = self._most_specific(readings, sorted(items.values(), key=lambda i: i.label.lower()))
         shown = Frame(frame.type, frame.parse, frame.entities, readings)
         entities = self._entities(shown)
         text = self._relation_text(shown, answers, via) + self._details(answers)
@@ -123,6 +123,23 @@ class Answerer:
         suggestions = [] if answers else self._examples()
         return Answer(frame.parse.question, True, frame.type, entities, "\n\n".join(queries), answers,
                       None, count, text, suggestions, frame.explain)
+
+    def _most_specific(self, readings: list[Reading], answers: list[Item]) -> list[Item]:
+        """Leave out an answer that only follows from another one: asked where the hamstrings are,
+        "the back of the thigh" says it, and "the thigh" (inferred: that back is part of the thigh)
+        adds nothing."""
+        if len(readings) != 1 or len(answers) < 2:
+            return answers
+        hop = next((h for h in readings[0].hops if h.object == readings[0].answer), None)
+        prop = self.lex.properties.get(hop.prop) if hop else None
+        if prop is None:
+            return answers
+        # The chains that extend the relation by one more step (located in, then part of).
+        steps = [chain[1] for chain in prop.chains if len(chain) == 2 and chain[0] == hop.prop]
+        iris = {a.iri for a in answers}
+        redundant = {row["a"].value for step in steps for row in self.graph.select(sparql.via(step, sorted(iris)))
+                     if row["a"].value != row["b"].value}
+        return [a for a in answers if not (a.inferred and a.iri in redundant)]
 
     def _member_why(self, reading: Reading, iri: str) -> tuple[str, bool, list[str]]:
         cls = reading.nodes[reading.answer].cls
@@ -360,6 +377,13 @@ class Answerer:
             label = self.lex.label(check.subject)
             items = [Item(check.subject, label, self.lex.specific_type(check.subject), False, [], "names in the graph")]
             text = f"Yes: “{first.text}” and “{second.text}” are names for the same thing, {label}."
+        elif check.state is not None:
+            state, entity = self.lex.label(check.state.iris[0]), next(
+                self.lex.label(i) for i in (check.subject, check.object) if any(i in m.iris for m in check.uses
+                                                                                if m.kind == "entity"))
+            other = check.object if entity == self.lex.label(check.subject) else check.subject
+            text = (f"Not known: the graph says nothing of {state} of the {entity} in relation to "
+                    f"{self.lex.label(other)}.")
         else:
             boolean, items, text = self._triple_truth(frame.checks)
             if boolean is None:
@@ -432,6 +456,38 @@ class Answerer:
             f"rdf:object {value} ; dcterms:source/dcterms:title ?title }}")
         titles = sorted({r["title"].value for r in rows})
         return ("stated in " + ", ".join(f"“{t}”" for t in titles) if titles else "stated in the graph"), False, titles
+
+    # -- values ----------------------------------------------------------------------------------
+
+    def _value(self, frame: Frame) -> Answer:
+        """A literal value of what the question names (minutes, how often), with its source."""
+        queries, subjects = [], []
+        for reading in frame.readings:
+            node = reading.nodes[reading.answer]
+            if node.iri:
+                subjects.append(node.iri)
+            else:
+                queries.append(sparql.select(reading))
+                subjects += [row[reading.answer].value for row in sorted(self.graph.select(queries[-1]), key=row_key)
+                             if isinstance(row.get(reading.answer), NamedNode)]
+        prop, label = frame.value_prop, self.lex.label(frame.value_prop)
+        items, parts, count = [], [], None
+        for subject in dict.fromkeys(subjects):
+            queries.append(sparql.value(subject, prop))
+            for row in self.graph.select(queries[-1]):
+                why, _, sources = self._fact_value(subject, prop, row["value"])
+                items.append(Item(subject, self.lex.label(subject), self.lex.specific_type(subject), False, sources,
+                                  why, label))
+                parts.append(f"{self.lex.label(subject)}: {label} {row['value'].value} ({why})")
+                if frame.parse.counting and row["value"].value.isdigit():
+                    count = int(row["value"].value)
+        entities = self._entities(Frame(frame.type, frame.parse, frame.entities, frame.readings))
+        if not items:
+            text = f"I don't know: the graph gives no {label} for this. " + self._can_answer()
+        else:
+            text = (f"{count}. " if count is not None else "") + "; ".join(parts) + "."
+        return Answer(frame.parse.question, True, "value", entities, "\n\n".join(queries), items, None, count, text,
+                      [], frame.explain)
 
     # -- definitions and paths -----------------------------------------------------------------
 

@@ -59,8 +59,12 @@ def check(c: Check) -> str:
     if c.kind == "type":
         return f"ASK {{ {iri(c.subject)} a {iri(c.object)} }}"
     if c.kind == "value":
-        return f"SELECT ?value WHERE {{ {iri(c.subject)} {iri(c.prop)} ?value }}"
+        return value(c.subject, c.prop)
     raise ValueError(c.kind)
+
+
+def value(s: str, p: str) -> str:
+    return f"SELECT ?value WHERE {{ {iri(s)} {iri(p)} ?value }}"
 
 
 def sources(s: str, p: str, o: str) -> str:
@@ -90,6 +94,12 @@ def chain_premises(s: str, steps: list[str], o: str) -> str:
     nodes = [iri(s), *names, iri(o)]
     patterns = " . ".join(f"{nodes[i]} {iri(step)} {nodes[i + 1]}" for i, step in enumerate(steps))
     return f"SELECT DISTINCT {' '.join(names)} WHERE {{ {patterns} }}"
+
+
+def via(step: str, answers: list[str]) -> str:
+    """Pairs of answers (b, a) with b step a: a follows from b by one more step."""
+    values = " ".join(iri(a) for a in answers)
+    return f"SELECT DISTINCT ?b ?a WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} ?b {iri(step)} ?a }}"
 
 
 def subproperty_premises(s: str, p: str, o: str) -> str:

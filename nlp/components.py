@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .grammar import grammatical
+from .grammar import WH_WORDS, grammatical
 
 SPANS = "kg"  # doc.spans key for matched phrases
 
@@ -66,6 +66,14 @@ class Spellcheck:
     def __call__(self, doc: Doc) -> Doc:
         unknown = {t.i for t in doc if self._unknown(t)}
         fixes = {i: self._correct(doc[i].lower_) for i in unknown}
+        for t in doc:
+            # A question word mistyped ("wat does ITBS stand for"): short, so only one edit away.
+            if t.i not in unknown and t.is_alpha and 2 <= len(t) <= 5 and not grammatical(t.lower_) \
+                    and t.lower_ not in self.known and t.norm_ not in self.known:
+                near = sorted(w for w in _one_edit(t.lower_) if w in WH_WORDS and w[0] == t.lower_[0])
+                if near:
+                    unknown.add(t.i)
+                    fixes[t.i] = near[0]
         corrections = []
         for i, fix in fixes.items():
             if fix is None:

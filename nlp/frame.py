@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .grammar import (ALONE, ARTICLES, COMMANDS, DO_SUPPORT, FUNCTION_WORDS, HOW_MODIFIERS, LISTING, MODALS, PRONOUNS,
+from .grammar import (ALONE, ARTICLES, COMMANDS, DO_SUPPORT, FUNCTION_WORDS, HOW_MODIFIERS, LIGHT_VERBS, LISTING,
+                      MODALS, PRONOUNS,
                       WH_WORDS, grammatical)
 from kg import terms
 
@@ -56,6 +57,7 @@ class Check:
     prop: str | None = None         # canonical property
     object: str | None = None       # entity IRI (triple), class IRI (type)
     uses: list = field(default_factory=list)  # the mentions it was built from
+    state: Mention | None = None    # a state asked about that the relation does not speak of
 
 
 @dataclass
@@ -72,6 +74,8 @@ class Frame:
     states: list[tuple[Mention, Mention]] = field(default_factory=list)   # (state, the entity in it)
     account: object = None          # nlp.account.Account: which words the frame explains
     alone: bool = False             # asks whether something does it by itself ("running alone")
+    value_prop: str | None = None   # for a value question: the datatype property asked for
+    value_mentions: list = field(default_factory=list)
     unknown: str | None = None
     candidates: list[str] = field(default_factory=list)
     reason: str = ""
@@ -165,6 +169,10 @@ def _candidates(parse: Parse, lex: Lexicon):
             frame = new()
             frame.answer_class = frame.answer_mention = None
             yield _relation(frame, entities, strong, weak, None, _heads(classes, parse), lex)
+    values = [r for r in parse.of("relation") if any(lex.properties[i].datatype for i in r.iris)]
+    if values and entities:
+        # "how many minutes should a beginner build up to?": a value of what the names lead to.
+        yield _value(new(), entities, values, lex)
     if relations and slot_classes and not parse.unknown:
         # "which exercises prevent injuries?": a class fills the entity's place.
         yield _relation(new(), [], strong, weak, answer_class, slot_classes, lex)
@@ -176,6 +184,10 @@ def _candidates(parse: Parse, lex: Lexicon):
     if answer_class is not None and not parse.unknown:
         # "list all exercises", "what outcomes are covered?": nothing for a relation to start from.
         yield _list(new(), answer_class, lex)
+    if len(entities) == 2 and answer_class is None:
+        # "what do sumo squats have to do with the adductors?": two names and only light words
+        # between them ask how the two are connected.
+        yield _path(new(), entities, lex)
     yield _not_found(new(), relations, answer_class, lex)
 
 
@@ -493,7 +505,14 @@ def _yes_no(frame, entities, relations, classes, lex):
             relations = [Mention("implied", -1, -1, "", [p.iri for p in lex.properties.values() if p.canonical
                                                          and not p.datatype and not p.abstract])]
         checks = [c for relation in relations for c in _triple_checks(parse, entities, relation, lex)]
-        checks = [c for c in checks if _check_fits(c, frame.states, lex)]
+        fitting = [c for c in checks if _check_fits(c, frame.states, lex)]
+        if checks and not fitting and frame.states:
+            # "do tight hamstrings cause runner's knee?": the graph has the relation, but not of
+            # a muscle in that state; the answer can only be "not known".
+            for c in checks:
+                c.state = next((s for s, m in frame.states if m in c.uses), None)
+            fitting = [c for c in checks if c.state is not None]
+        checks = fitting
         if not checks:
             same = [(a, b) for a, b in itertools.combinations(entities, 2) if set(a.iris) & set(b.iris)]
             if same and all(r.kind == "implied" for r in relations):
@@ -619,6 +638,22 @@ def _connect(frame, entities, answer_class, lex):
     frame.explain.append(f"no relation word: every property linking {lex.label(answer_class)} and "
                          f"{lex.label(entity.iris[0])} ({len(readings)})")
     return frame
+
+
+def _value(frame, entities, mentions, lex):
+    """A literal value (minutes, how often) of an entity, or of what one hop from an entity reaches."""
+    prop = next(i for m in mentions for i in m.iris if lex.properties[i].datatype)
+    domain = lex.properties[prop].domain
+    entity = entities[0]
+    frame.type = "value"
+    frame.value_prop, frame.value_mentions = prop, [m for m in mentions if prop in m.iris]
+    if lex.is_a(entity.iris[0], domain):
+        frame.readings = [Reading({"answer": Node(iri=entity.iris[0])}, [])]
+    else:
+        connected = _connect(Frame("relation", frame.parse), [entity], domain, lex)
+        frame.readings = connected.readings
+    frame.explain.append(f"the value of {lex.label(prop)} for {lex.label(entity.iris[0])}")
+    return frame if frame.readings else _not_found(frame, [], domain, lex)
 
 
 def _path(frame, entities, lex):
@@ -797,7 +832,7 @@ def _accounted(frame: Frame, lex: Lexicon) -> Frame:
         frame.account = account(frame.parse, lex, [])
         frame.explain += frame.account.lines(frame.parse)
         return frame
-    if frame.type in ("relation", "count", "list"):
+    if frame.type in ("relation", "count", "list", "value"):
         first, kept = None, []
         for tier in [frame.readings, *frame.fallbacks]:
             found = account(frame.parse, lex, _used(frame, tier, lex))
@@ -892,6 +927,10 @@ def _used(frame: Frame, readings: list[Reading], lex: Lexicon, checks=None) -> l
     checks = frame.checks if checks is None else checks
     used = [(m, f"entity {lex.label(iri)}") for m, iri in frame.entities
             if not checks or any(m in c.uses for c in checks)]
+    used += [(m, f"asks for its {lex.label(frame.value_prop)}") for m in frame.value_mentions]
+    if frame.type == "path":
+        ends = [m for m, _ in frame.entities]
+        used += [(s, f"state {lex.label(s.iris[0])} of {m.text!r}") for s, m in frame.states if m in ends]
     for check in checks:
         used += [(m, f"{m.kind} {lex.label(check.prop) if m.kind == 'relation' and check.prop else lex.label(m.iris[0])}")
                  for m in check.uses if m.kind != "implied"]
@@ -899,6 +938,8 @@ def _used(frame: Frame, readings: list[Reading], lex: Lexicon, checks=None) -> l
             if entity in check.uses and check.prop and \
                     _state_holds(state.iris[0], check.prop, check.subject in entity.iris, lex):
                 used.append((state, f"state {lex.label(state.iris[0])}"))
+        if check.state is not None:
+            used.append((check.state, f"state {lex.label(check.state.iris[0])}, asked about"))
     for reading in readings:
         for name, node in reading.nodes.items():
             if node.iri:
@@ -990,6 +1031,10 @@ def _relations(parse: Parse, classes: list[Mention], lex: Lexicon) -> tuple[list
         if general:
             r.general = True
             r.iris = list(dict.fromkeys(s for i in r.iris for s in (lex.subs.get(i, []) if i in general else [i])))
+            # Its words may also name relations outside it ("help with": results in, towards an outcome).
+            words = {phrase for i in general for phrase in lex.properties[i].phrases}
+            r.iris += [p.iri for p in lex.properties.values() if p.iri not in r.iris and not p.datatype
+                       and not p.abstract and words & set(p.phrases)]
     # The question word itself ("where are ...") is what is asked, so it is never weak.
     for r, after in zip(relations, relations[1:]):
         if r.general and all(w in ("to",) or w in PRONOUNS or not w.strip() for w in parse.words[r.end:after.start]):
@@ -1012,8 +1057,10 @@ def _relations(parse: Parse, classes: list[Mention], lex: Lexicon) -> tuple[list
             # "what should I do?", "what can a runner do": asks for an action, not a relation.
             r.kind = "absorbed"
     relations = [r for r in relations if r.kind == "relation"]
-    weak = [r for r in relations if all(w in FUNCTION_WORDS for w in r.text.lower().split())
-            and not (r.text.lower() == parse.qword and r.text.lower() in WH_WORDS)]
+    # Prepositions and question words ("in", "when"), and light verbs ("get", "make", "do"), mostly
+    # join the other words: a reading may use them, or leave them as grammar.
+    weak = [r for r in relations if (all(w in FUNCTION_WORDS for w in r.text.lower().split()) or _light(parse, r))
+            and not (r.text.lower() == parse.qword and r.text.lower() in WH_WORDS) and not r.also]
     strong = [r for r in relations if r not in weak]
     # The question word and a relation word for the same thing are one hop ("where ... located").
     asked = [r for r in strong if r.text.lower() == parse.qword]
@@ -1023,6 +1070,12 @@ def _relations(parse: Parse, classes: list[Mention], lex: Lexicon) -> tuple[list
         if twins:
             strong = [r for r in strong if r is not asked[0]]
     return strong, _merge(weak, lex)
+
+
+def _light(parse: Parse, mention: Mention) -> bool:
+    """Whether a relation's words are light verbs or prepositions only ("getting", "make", "in")."""
+    return all(parse.norms[i] in LIGHT_VERBS or parse.words[i] in FUNCTION_WORDS or not parse.words[i].strip()
+               for i in range(mention.start, mention.end))
 
 
 def _merge(relations: list[Mention], lex: Lexicon) -> list[Mention]:

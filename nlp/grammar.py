@@ -27,7 +27,7 @@ LISTING = {"list", "all", "every", "there", "exist", "know", "show", "name", "en
 FILLERS = {"hey", "hi", "hello", "quick", "question", "questions", "thanks", "thank", "ok", "okay", "pls",
            "lol", "wondering", "wonder", "curious", "want", "wanna", "need", "really", "exactly", "actually",
            "generally", "usually", "typically", "specifically", "basically", "honestly", "im", "i'm",
-           "tend", "tends", "seem", "seems", "likely", "probably", "maybe", "perhaps", "just",
+           "tend", "tends", "seem", "seems", "likely", "probably", "maybe", "perhaps", "just", "too", "wise",
            "very", "total", "totally", "complete", "completely", "absolute", "absolutely", "super", "pretty",
            "tell", "know", "let", "please", "graph", "database", "list", "show", "name", "give", "define",
            "describe", "explain", "mean", "meaning", "means", "definition", "yes", "true", "right", "correct",
@@ -49,7 +49,7 @@ POINTERS = {"it", "this", "that", "these", "those", "there", "here", "one", "one
 #: than"), restriction ("only", "alone", "without"), exclusion ("besides"), sameness ("the same
 #: as") and time ("before", "after"). A relation phrase or name that holds them explains them.
 RESTRICTIVE = {"only", "alone", "without", "except", "besides", "else", "instead", "than", "more", "less",
-               "most", "least", "same", "before", "after", "enough", "too", "other", "another", "itself", "own",
+               "most", "least", "same", "before", "after", "enough", "other", "another", "itself", "own",
                "solely"}
 #: Of those, the ones that say a thing does something by itself ("can running alone fix ...?").
 ALONE = {"alone", "only", "itself", "own", "solely"}
@@ -69,6 +69,9 @@ def number(word: str) -> bool:
     """Whether a word is a number ('30', 'four', '5k'): a quantity a reading must account for."""
     return word in _NUMBERS or (word[:1].isdigit() and any(c.isdigit() for c in word))
 
+#: Verbs that carry little meaning of their own ("get runner's knee", "make legs bulky"), by lemma.
+LIGHT_VERBS = {"get", "make", "do", "have", "give", "go", "take", "put", "keep", "come", "let", "become", "be"}
+
 #: Auxiliaries of possibility and obligation: "what should I do?" asks for an action.
 MODALS = {"can", "could", "should", "shall", "must", "would", "will", "may", "might", "ought"}
 
@@ -80,7 +83,7 @@ SUBORDINATE = {"when", "where", "while", "if", "whenever"}
 
 #: Words skipped inside a name ("propel you forward" finds "propel forward").
 PRONOUNS = {"you", "me", "us", "them", "i", "we", "they", "my", "your", "our", "their", "his", "her", "its",
-            "yourself", "myself"}
+            "yourself", "myself", "u", "ur", "ya", "yr", "urself"}
 ARTICLES = {"a", "an", "the"}
 
 

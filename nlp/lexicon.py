@@ -90,7 +90,7 @@ class Lexicon:
     def __init__(self, classes: dict[str, Klass], properties: dict[str, Property], lemmas: dict[str, str],
                  disjoint: list[list[str]], examples: list[str], graph_labels: dict[str, str], about: str,
                  db: sqlite3.Connection, vocabulary: set[str], max_words: int, states: dict[str, list[str]],
-                 remedies: dict[str, list[str]], topic: list[str], spelled: set[str]):
+                 remedies: dict[str, list[str]], topic: list[str], spelled: set[str], defining: list[str]):
         self.classes = classes
         self.properties = properties
         self.states = states              # state -> the classes of what can be in it (kg:appliesTo)
@@ -108,6 +108,8 @@ class Lexicon:
         self.db = db
         self.vocabulary = vocabulary      # every word of every name and phrase (lemmas and as written)
         self.spelled = spelled            # those words but for misspellings kept as hidden labels
+        # Phrases of several words that ask what a name means ("stand for"), as lemmas.
+        self.defining = [[self.lemma(w) for w in normalize(p).lower().split()] for p in defining if " " in p]
         self.max_words = max_words        # the longest name, in words
         self._entities: dict[str, Entity | None] = {}
 
@@ -244,7 +246,8 @@ class Lexicon:
         return cls({k: Klass(**v) for k, v in small["classes"].items()},
                    {k: Property(**v) for k, v in small["properties"].items()},
                    small["lemmas"], small["disjoint"], small["examples"], small["graph_labels"], small["about"],
-                   db, vocabulary, int(meta["max_words"]), small["states"], small["remedies"], small["topic"], spelled)
+                   db, vocabulary, int(meta["max_words"]), small["states"], small["remedies"], small["topic"], spelled,
+                   small["defining"])
 
 
 # -- building from the graph ----------------------------------------------------------------------
@@ -300,6 +303,7 @@ _REMEDIES = "SELECT ?x ?p WHERE { ?x kg:remedy ?p } ORDER BY ?x ?p"
 _STATED = """ASK { ?s %%s ?o FILTER NOT EXISTS { VALUES ?rule { %s } GRAPH ?rule { ?s %%s ?o } } }""" % \
     " ".join(str(rule) for rule in terms.RULES)
 _TOPIC = "SELECT ?topic WHERE { ?o a owl:Ontology ; kg:topic ?topic } ORDER BY ?topic"
+_DEFINING = "SELECT ?phrase WHERE { skos:definition kg:phrase ?phrase } ORDER BY ?phrase"
 # RDF lists, read whole in one query each: an item's position is the number of cells from the
 # list's head to its own (blank nodes cannot be sent back to a remote endpoint to walk a list).
 _LIST_ITEMS = """
@@ -392,6 +396,7 @@ def build(graph, tokenize, path: Path) -> Lexicon:
         term = str(NamedNode(iri))
         properties[iri].abstract = not graph.ask(_STATED % (term, term))
     topic = [row["topic"].value for row in graph.select(_TOPIC)]
+    defining = [row["phrase"].value for row in graph.select(_DEFINING)]
 
     disjoint = [items for _, items in _lists(graph, _DISJOINT)]
     examples = [row["q"].value for row in graph.select(_EXAMPLES)]
@@ -404,7 +409,8 @@ def build(graph, tokenize, path: Path) -> Lexicon:
     small = {"classes": {k: asdict(v) for k, v in sorted(classes.items())},
              "properties": {k: asdict(v) for k, v in sorted(properties.items())},
              "disjoint": disjoint, "examples": examples, "graph_labels": graph_labels, "about": about,
-             "states": dict(sorted(states.items())), "remedies": dict(sorted(remedies.items())), "topic": topic}
+             "states": dict(sorted(states.items())), "remedies": dict(sorted(remedies.items())), "topic": topic,
+             "defining": defining}
     _save(path, entities, classes, properties, small, tokenize)
     return Lexicon.open(path)
 

@@ -50,6 +50,7 @@ class Parse:
     unknown: list[Mention] = field(default_factory=list)  # runs of content words the graph does not know
     partial: list[Mention] = field(default_factory=list)  # runs of known words that name nothing whole
     corrections: list[tuple[str, str]] = field(default_factory=list)
+    idioms: set[int] = field(default_factory=set)   # positions of words that ask for a meaning ("stand for")
 
     def of(self, kind: str) -> list[Mention]:
         return [m for m in self.mentions if m.kind == kind]
@@ -90,11 +91,17 @@ class Parser:
         for _, component in self.nlp.pipeline:
             doc = component(doc)
         words = [t.lower_ for t in doc]
+        for i, _, fixed in doc._.kg_corrections or []:
+            if fixed in WH_WORDS:
+                words[i] = fixed  # a mistyped question word is that word to the grammar
+        idioms = self._asking_meaning(doc)
         candidates = doc.user_data.get("kg_candidates", {})
         mentions = []
         for span in doc.spans[SPANS]:
             if span.label_ == "relation" and (_auxiliary(doc, span) or _command(doc, span)):
                 continue
+            if any(i in idioms for i in range(span.start, span.end)):
+                continue  # "what does ITBS stand for": the words ask for a meaning, they name nothing
             iris, best = candidates[(span.start, span.end, span.label_)]
             # A name that names only states ("weak", "tightness") says what condition something is in.
             kind = "state" if span.label_ == "entity" and all(i in self.lexicon.states for i in iris) \
@@ -105,7 +112,7 @@ class Parser:
         covered = {i for m in mentions for i in range(m.start, m.end)}
         qword, command = _question_word(words)
         form = _form(words, qword, command)
-        unknown, partial = _leftovers(doc, question, covered, self.vocabulary)
+        unknown, partial = _leftovers(doc, question, covered | idioms, self.vocabulary, words)
         corrections = [(typed, fixed) for i, typed, fixed in (doc._.kg_corrections or []) if i in covered]
         return Parse(
             question=question,
@@ -119,7 +126,8 @@ class Parser:
             negated=any(w in NEGATIONS for w in words),
             all_of=any(w in ALL_OF for w in words),
             path_words=any(t.norm_ in PATH_WORDS or t.lower_ in PATH_WORDS for t in doc if t.i not in covered),
-            defining=any(w in DEFINING for w in words),
+            defining=any(w in DEFINING for w in words) or bool(idioms),
+            idioms=idioms,
             counting=qword == "how many" or any(w in COUNTING for w in words),
             listing=command in ("list", "show", "name", "give", "enumerate", "display")
             or any(w in LISTING for w in words),
@@ -130,11 +138,22 @@ class Parser:
         )
 
 
+    def _asking_meaning(self, doc) -> set[int]:
+        """Positions of the words of phrases of several words that ask what a name means ("stand
+        for", the graph's kg:phrase on skos:definition); they name nothing themselves."""
+        norms = [t.norm_ for t in doc]
+        found = set()
+        for phrase in self.lexicon.defining:
+            for start in range(len(doc) - len(phrase) + 1):
+                if norms[start:start + len(phrase)] == phrase:
+                    found |= set(range(start, start + len(phrase)))
+        return found
+
     def splittable(self, parse: Parse) -> set[tuple[int, int, str]]:
         """Names of several words that hold a relation word ("sprinting works" read as the name
         "sprint work"): the matches to leave out for a second reading of the question."""
-        return {(m.start, m.end, m.kind) for m in parse.mentions if m.kind in ("entity", "class")
-                and m.end - m.start > 1 and any(parse.norms[i] in self.verbs for i in range(m.start, m.end))}
+        return {(m.start, m.end, m.kind) for m in parse.mentions if m.kind == "entity"
+                and any(parse.norms[i] in self.verbs for i in range(m.start, m.end))}
 
     def _split_relations(self, doc, question: str, mentions: list[Mention]) -> list[Mention]:
         """Relation phrases said around the thing they apply to: the head, one to four words that
@@ -162,6 +181,9 @@ class Parser:
         for *span, prop in found:
             joined.setdefault(tuple(span), []).append(prop)
         for (s1, e1, s2, e2), props in joined.items():
+            if any(m.kind == "relation" and m.start <= s2 and m.end >= e2 and m.end - m.start > e2 - s2
+                   for m in mentions):
+                continue  # "make ... stronger than": "stronger than" is said whole
             mentions = [m for m in mentions if m.kind != "relation" or m.end <= s1 or m.start >= e1 and
                         (m.end <= s2 or m.start >= e2)]
             text = f"{question[doc[s1].idx:doc[e1 - 1].idx + len(doc[e1 - 1])]} … " \
@@ -266,14 +288,14 @@ def _command(doc, span) -> bool:
     return not before or before[-1].lower_ in ("please", "you", "me")
 
 
-def _leftovers(doc, question: str, covered: set[int], vocabulary: set[str]):
+def _leftovers(doc, question: str, covered: set[int], vocabulary: set[str], words: list[str]):
     """Runs of content words no mention covers: unknown to the graph, or known but naming nothing.
 
     A run that mixes both ('bulgarian split squats') is an unknown term as a whole.
     """
     runs, current = [], []
     for token in doc:
-        word = token.lower_
+        word = words[token.i]
         # Stop words count when the graph uses them in names ("side", "back", "front").
         content = (token.is_alpha and token.i not in covered and len(word) > 1 and not grammatical(word)
                    and (word not in STOP_WORDS or token.norm_ in vocabulary) and token.norm_ not in PATH_WORDS)

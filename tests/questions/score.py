@@ -53,7 +53,7 @@ def score(entry: dict, answer) -> Score:
     got_iris = {a.iri for a in answer.answers}
     if kind == "answers":
         gold = {_iri(x) for x in expect["answers"]}
-        got = got_iris if answer.understood and answer.type in ("relation", "list", "count") else set()
+        got = got_iris if answer.understood and answer.type in ("relation", "list", "count", "value") else set()
         p, r, f = _prf(got, gold)
         if not answer.understood:
             p, r, f = (0.0, 0.0, 0.0) if gold else (1.0, 1.0, 1.0)

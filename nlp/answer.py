@@ -399,15 +399,18 @@ class Answerer:
     def _triple_truth(self, checks) -> tuple[bool | None, list[Item], str]:
         """Yes if the graph holds a checked triple; no if it denies it; otherwise not known."""
         for check in checks:
-            found = []
-            if self.graph.ask(sparql.ask_triple(check.subject, check.prop, check.object)):
-                found = [(check.subject, check.prop, check.object)]
+            found = [t for t in self._triples_of(check) if self.graph.ask(sparql.ask_triple(*t))]
             if found:
                 s, p, o = min(found)
                 why, inferred, sources = self._fact(s, p, o)
                 item = Item(o, self.lex.label(o), self.lex.specific_type(o), inferred, sources, why,
                             self.lex.label(p))
-                return True, [item], f"Yes: {self._say(s, p, o)} ({why})."
+                through = ""
+                if check.via:
+                    end = s if check.via[0] == "subject" else o
+                    named = check.subject if check.via[0] == "subject" else check.object
+                    through = f", and {self._say(end, check.via[1], named)}"
+                return True, [item], f"Yes: {self._say(s, p, o)} ({why}){through}."
         for check in checks:
             rows = self.graph.select(sparql.denied(check.subject, check.prop, check.object))
             if rows:
@@ -429,6 +432,16 @@ class Answerer:
         c = checks[0]
         return None, [], (f"Not known: the graph does not say whether {self.lex.label(c.subject)} "
                           f"{self.lex.label(c.prop)} {self.lex.label(c.object)}.")
+
+    def _triples_of(self, check) -> list[tuple[str, str, str]]:
+        """The triples a check asks about; for a name standing for what a kg:proxy relation links
+        to it, one per thing so linked."""
+        if not check.via:
+            return [(check.subject, check.prop, check.object)]
+        side, prop = check.via
+        named = check.subject if side == "subject" else check.object
+        linked = sorted(r["x"].value for r in self.graph.select(sparql.linked(prop, named)))
+        return [(x, check.prop, check.object) if side == "subject" else (check.subject, check.prop, x) for x in linked]
 
     def _possible(self, frame: Frame):
         """When no fact settles it, a yes/no value the graph holds on a named entity may ('is X possible')."""

@@ -63,6 +63,11 @@ def check(c: Check) -> str:
     raise ValueError(c.kind)
 
 
+def linked(p: str, o: str) -> str:
+    """The subjects that ``p`` links to ``o``."""
+    return f"SELECT DISTINCT ?x WHERE {{ ?x {iri(p)} {iri(o)} }}"
+
+
 def value(s: str, p: str) -> str:
     return f"SELECT ?value WHERE {{ {iri(s)} {iri(p)} ?value }}"
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .grammar import (ALONE, ARTICLES, COMMANDS, DO_SUPPORT, FUNCTION_WORDS, HOW_MODIFIERS, LIGHT_VERBS, LISTING,
-                      MODALS, PRONOUNS,
+                      PRONOUNS,
                       WH_WORDS, grammatical)
 from kg import terms
 
@@ -58,6 +58,7 @@ class Check:
     object: str | None = None       # entity IRI (triple), class IRI (type)
     uses: list = field(default_factory=list)  # the mentions it was built from
     state: Mention | None = None    # a state asked about that the relation does not speak of
+    via: tuple[str, str] | None = None  # (subject|object, kg:proxy property): that end names what the property links
 
 
 @dataclass
@@ -126,6 +127,12 @@ def _candidates(parse: Parse, lex: Lexicon):
         # "weak hips?", "exercises for tight hamstrings": a state alone asks for its remedy.
         strong = [Mention("relation", s.start, s.end, s.text, list(lex.remedies.get(s.iris[0], [])),
                           s.start_char, s.end_char, general=True) for s, _ in frame.states]
+    elif parse.request_at is not None and not strong:
+        # "I want sleeker thighs, what should I do?": a request for what to do, answered by the
+        # relations the graph marks as answering one (kg:request): what helps, what is advised.
+        at = parse.request_at
+        strong = [_expand(Mention("relation", at, at + 1, parse.words[at], [p.iri for p in lex.properties.values()
+                                                                           if p.request]), lex)]
     relations = _merge(strong, lex) or weak
     answer = _answer_class(parse, classes, relations, entities)
     frame.answer_mention = answer
@@ -155,6 +162,12 @@ def _candidates(parse: Parse, lex: Lexicon):
     if parse.form == "yesno":
         yield _yes_no(new(), entities, relations, classes, lex)
         return
+    if len(entities) == 2 and not strong and answer_class is None:
+        # Two names joined by prepositions or light verbs only ("what do sumo squats have to do
+        # with the adductors?") ask how the two are connected.
+        frame = new()
+        frame.explain.append("two names and no relation word: how they connect")
+        yield _path(frame, entities, lex)
     if entities and relations:
         if len(relations) == 1 and len(entities) == 2 and answer_class is None and \
                 _opposite_ends(entities, relations[0], lex):
@@ -447,10 +460,20 @@ def _score(anchor, relations, props, directions, answer_class, intermediate, lex
             else:
                 fitting = [iri for iri in anchor.iris if lex.is_a(iri, near)]
                 if not fitting:
-                    return None
-                nodes["n0"] = Node(iri=fitting[0])
-                score += 3 + (fitting[0] == anchor.iris[0])
-                far_fits = lex.is_a(fitting[0], far)
+                    # "which exercises tone your butt?": a name standing for what is linked to it.
+                    bridge = _proxy(anchor.iris, near, lex)
+                    if bridge is None:
+                        return None
+                    iri, q, cls = bridge
+                    nodes["n0"], nodes["b0"] = Node(iri=iri), Node(cls=cls)
+                    hops.append(Hop("b0", q, "n0"))
+                    current = "b0"
+                    score += 1
+                    far_fits = False
+                else:
+                    nodes["n0"] = Node(iri=fitting[0])
+                    score += 3 + (fitting[0] == anchor.iris[0])
+                    far_fits = lex.is_a(fitting[0], far)
             if far_fits:
                 # Both directions fit the anchor's type: word order decides.
                 score += not implied and forward == _anchor_is_subject(anchor, relation, parse)
@@ -478,6 +501,17 @@ def _score(anchor, relations, props, directions, answer_class, intermediate, lex
         hops.append(Hop(s, canonical, o, None if implied else relation))
         current = name
     return score, Reading(nodes, hops)
+
+
+def _proxy(iris: list[str], needed: str | None, lex: Lexicon) -> tuple[str, str, str] | None:
+    """(entity, property, class) when a name may stand for the things of ``needed`` class that a
+    kg:proxy relation links to it: a body region for the muscles in it, a piece of equipment for
+    the activities that use it."""
+    for iri in iris:
+        for p in lex.properties.values():
+            if p.proxy and p.canonical and lex.is_a(iri, p.range) and lex.compatible(p.domain, needed):
+                return iri, p.iri, _narrower(p.domain, needed, lex)
+    return None
 
 
 def _anchor_is_subject(anchor: Mention, relation: Mention, parse: Parse) -> bool:
@@ -580,17 +614,33 @@ def _triple_checks(parse: Parse, entities: list[Mention], relation: Mention, lex
         for s_m, o_m in itertools.permutations(entities, 2):
             if s_m is o_m or set(s_m.iris) & set(o_m.iris):
                 continue
+            in_order = (s_m.start < o_m.start) != passive
+            distance = abs(s_m.start - relation.start) + abs(o_m.start - relation.start)
             for s in s_m.iris:
                 for o in o_m.iris:
                     if lex.is_a(s, p.domain) and lex.is_a(o, p.range):
-                        in_order = (s_m.start < o_m.start) != passive
-                        distance = abs(s_m.start - relation.start) + abs(o_m.start - relation.start)
-                        options.append((not in_order, distance, s_m.iris.index(s) + o_m.iris.index(o), s, o,
-                                        s_m, o_m))
+                        options.append((0, not in_order, distance, s_m.iris.index(s) + o_m.iris.index(o), s, o,
+                                        s_m, o_m, None))
+            # A name standing for what a kg:proxy relation links to it ("does a foam roller help
+            # with tight hamstrings?": the activity that uses it).
+            named = relation.kind != "implied"  # only a relation the words name, not one they leave open
+            s_proxy = _proxy(s_m.iris, p.domain, lex) if named and not any(lex.is_a(s, p.domain) for s in s_m.iris) \
+                else None
+            o_proxy = _proxy(o_m.iris, p.range, lex) if named and not any(lex.is_a(o, p.range) for o in o_m.iris) \
+                else None
+            if s_proxy and any(lex.is_a(o, p.range) for o in o_m.iris):
+                o = next(o for o in o_m.iris if lex.is_a(o, p.range))
+                options.append((1, not in_order, distance, 0, s_proxy[0], o, s_m, o_m, ("subject", s_proxy[1])))
+            if o_proxy and any(lex.is_a(s, p.domain) for s in s_m.iris):
+                s = next(s for s in s_m.iris if lex.is_a(s, p.domain))
+                options.append((1, not in_order, distance, 0, s, o_proxy[0], s_m, o_m, ("object", o_proxy[1])))
         if options:
-            _, _, _, s, o, s_m, o_m = min(options, key=lambda x: x[:3])
+            _, _, _, _, s, o, s_m, o_m, via = min(options, key=lambda x: x[:4])
             canonical, flipped = lex.canonical(prop)
-            checks.append(Check("triple", o if flipped else s, canonical, s if flipped else o, [s_m, o_m, relation]))
+            if flipped and via:
+                via = ("object" if via[0] == "subject" else "subject", via[1])
+            checks.append(Check("triple", o if flipped else s, canonical, s if flipped else o, [s_m, o_m, relation],
+                                via=via))
     return checks
 
 
@@ -1027,14 +1077,7 @@ def _relations(parse: Parse, classes: list[Mention], lex: Lexicon) -> tuple[list
                  if not any((c.start, c.end) == (r.start, r.end) for c in classes)]
     for r in relations:
         # A general relation no fact states ("help") is asked as the specific ones beneath it.
-        general = [i for i in r.iris if lex.properties[i].abstract]
-        if general:
-            r.general = True
-            r.iris = list(dict.fromkeys(s for i in r.iris for s in (lex.subs.get(i, []) if i in general else [i])))
-            # Its words may also name relations outside it ("help with": results in, towards an outcome).
-            words = {phrase for i in general for phrase in lex.properties[i].phrases}
-            r.iris += [p.iri for p in lex.properties.values() if p.iri not in r.iris and not p.datatype
-                       and not p.abstract and words & set(p.phrases)]
+        _expand(r, lex)
     # The question word itself ("where are ...") is what is asked, so it is never weak.
     for r, after in zip(relations, relations[1:]):
         if r.general and all(w in ("to",) or w in PRONOUNS or not w.strip() for w in parse.words[r.end:after.start]):
@@ -1052,10 +1095,8 @@ def _relations(parse: Parse, classes: list[Mention], lex: Lexicon) -> tuple[list
             # "feel tight", "get stiff": a verb that only says something is in a state.
             state.also.append((r.start, r.end))
             r.kind = "absorbed"
-        before = [w for w in parse.words[max(0, r.start - 4):r.start] if w.strip()]
-        if r.text.lower() == "do" and any(w in MODALS for w in before):
-            # "what should I do?", "what can a runner do": asks for an action, not a relation.
-            r.kind = "absorbed"
+        if r.start == parse.request_at:
+            r.kind = "absorbed"  # "what should I do?" asks for an action, not for a relation
     relations = [r for r in relations if r.kind == "relation"]
     # Prepositions and question words ("in", "when"), and light verbs ("get", "make", "do"), mostly
     # join the other words: a reading may use them, or leave them as grammar.
@@ -1070,6 +1111,22 @@ def _relations(parse: Parse, classes: list[Mention], lex: Lexicon) -> tuple[list
         if twins:
             strong = [r for r in strong if r is not asked[0]]
     return strong, _merge(weak, lex)
+
+
+def _expand(mention: Mention, lex: Lexicon) -> Mention:
+    """A general relation no fact states ("help") read as the specific ones beneath it, and as
+    the relations outside it that share its words ("help with" an outcome: results in)."""
+    general = [i for i in mention.iris if lex.properties[i].abstract]
+    if general:
+        mention.general = True
+        mention.iris = list(dict.fromkeys(s for i in mention.iris
+                                          for s in (lex.subs.get(i, []) if i in general else [i])))
+        words = {phrase for i in general for phrase in lex.properties[i].phrases}
+        domains = [lex.properties[i].domain for i in general]
+        mention.iris += [p.iri for p in lex.properties.values() if p.iri not in mention.iris and not p.datatype
+                         and not p.abstract and words & set(p.phrases)
+                         and any(lex.compatible(p.domain, d) for d in domains)]
+    return mention
 
 
 def _light(parse: Parse, mention: Mention) -> bool:

@@ -39,7 +39,7 @@ FILLERS = {"hey", "hi", "hello", "quick", "question", "questions", "thanks", "th
 #: People a question is from or about ("I'm a physio", "my clients", "someone new"): who asks, not what.
 PEOPLE = {"someone", "somebody", "anyone", "anybody", "everyone", "people", "person", "persons", "folks", "guy",
           "guys", "athlete", "athletes", "client", "clients", "patient", "patients", "coach", "coaches", "physio",
-          "physios", "physiotherapist", "physiotherapists", "trainer", "trainers", "friend", "friends", "she",
+          "physios", "physiotherapist", "physiotherapists", "friend", "friends", "she",
           "he", "her", "him", "his", "hers", "myself"}
 CONJUNCTIONS = {"and", "or", "but", "nor", "plus", "&", "then", "also"}
 #: Words that point at something already named ("what is it?"); "it" is also the IT of "IT band".
@@ -56,6 +56,10 @@ ALONE = {"alone", "only", "itself", "own", "solely"}
 
 #: Stop words that are nouns or adjectives naming a thing ("the back of the thigh"), not grammar.
 NAMING = {"back", "front", "side", "top", "part", "whole", "full", "empty", "serious", "amount", "hundred"}
+
+#: Amounts said in passing, between a verb and its object ("burns a lot of calories"); read as spaces.
+AMOUNTS = ("a lot of", "lots of", "loads of", "tons of", "a ton of", "hundreds of", "plenty of", "a bunch of",
+           "a great deal of")
 
 #: Words that set a time by an event ("after running"): restrictive unless the event is the topic.
 TIME_WORDS = {"before", "after", "during", "while", "when", "whilst"}

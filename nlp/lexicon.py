@@ -23,23 +23,27 @@ from pyoxigraph import NamedNode
 from kg import terms
 
 #: Bumped when the lexicon's shape or the way it is built changes.
-VERSION = "7"
+VERSION = "8"
 
 # Length-preserving normalization: the same text positions before and after, so a match found in
 # the normalized question maps straight back to the words the user typed.
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u201c": '"', "\u201d": '"'})
 _POSSESSIVE = re.compile(r"(?<=[A-Za-z])'s\b|(?<=[sS])'(?=\s|$|[^\w])", re.I)
 _JOINERS = re.compile(r"(?<=\w)[-/](?=\w)")
-from .grammar import ARTICLES, PRONOUNS
+from .grammar import AMOUNTS, ARTICLES, PRONOUNS
+
+_AMOUNTS = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in AMOUNTS) + r")\b", re.I)
 
 #: Left out of a name's second pattern, so "reduce risk of" finds "reduce the risk of".
 DETERMINERS = ARTICLES | PRONOUNS
 
 
 def normalize(text: str) -> str:
-    """Straight apostrophes, no possessive 's, hyphens and slashes as spaces; same length."""
+    """Straight apostrophes, no possessive 's, hyphens and slashes as spaces, amounts said in
+    passing ("burn a lot of calories") as spaces; same length."""
     text = text.translate(_QUOTES)
     text = _POSSESSIVE.sub(lambda m: " " * len(m.group()), text)
+    text = _AMOUNTS.sub(lambda m: " " * len(m.group()), text)
     return _JOINERS.sub(" ", text)
 
 
@@ -76,6 +80,9 @@ class Property:
     supers: list[str] = field(default_factory=list)   # properties it is a subproperty of (stated)
     in_state: str | None = None                       # its subject is in this state (weakness causes)
     abstract: bool = False                            # no fact states it: its subproperties carry them
+    request: bool = False                             # answers "what should I do ...?" (kg:request)
+    proxy: bool = False                               # its object may stand for its subject (kg:proxy)
+    transitive: bool = False
 
 
 class Lexicon:
@@ -297,6 +304,9 @@ SELECT ?p ?q WHERE {
   FILTER NOT EXISTS { VALUES ?rule { %s } GRAPH ?rule { ?p rdfs:subPropertyOf ?q } }
 }""" % " ".join(str(rule) for rule in terms.RULES)
 _IN_STATE = "SELECT ?p ?state WHERE { ?p kg:inState ?state }"
+_REQUEST = "SELECT ?p WHERE { ?p kg:request true }"
+_PROXY = "SELECT ?p WHERE { ?p kg:proxy true }"
+_TRANSITIVE = "SELECT ?p WHERE { ?p a owl:TransitiveProperty }"
 _STATES = "SELECT ?state ?class WHERE { ?state kg:appliesTo ?class } ORDER BY ?state ?class"
 _REMEDIES = "SELECT ?x ?p WHERE { ?x kg:remedy ?p } ORDER BY ?x ?p"
 # Whether any fact outside the rule graphs uses a property (a general one may have none of its own).
@@ -385,6 +395,15 @@ def build(graph, tokenize, path: Path) -> Lexicon:
     for row in graph.select(_IN_STATE):
         if row["p"].value in properties:
             properties[row["p"].value].in_state = row["state"].value
+    for row in graph.select(_REQUEST):
+        if row["p"].value in properties:
+            properties[row["p"].value].request = True
+    for row in graph.select(_PROXY):
+        if row["p"].value in properties:
+            properties[row["p"].value].proxy = True
+    for row in graph.select(_TRANSITIVE):
+        if row["p"].value in properties:
+            properties[row["p"].value].transitive = True
     states: dict[str, list[str]] = {}
     for row in graph.select(_STATES):
         states.setdefault(row["state"].value, []).append(row["class"].value)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .grammar import (ALL_OF, ARTICLES, AUXILIARIES, COMMANDS, COUNTING, DEFINING, HOW_MODIFIERS, LISTING,
+from .grammar import (ALL_OF, ARTICLES, AUXILIARIES, COMMANDS, COUNTING, DEFINING, HOW_MODIFIERS, LISTING, MODALS,
                       NEGATIONS, PATH_WORDS, PRONOUNS, SUBORDINATE, WH_WORDS, grammatical)
 from .lexicon import Lexicon, normalize
 
@@ -51,6 +51,7 @@ class Parse:
     partial: list[Mention] = field(default_factory=list)  # runs of known words that name nothing whole
     corrections: list[tuple[str, str]] = field(default_factory=list)
     idioms: set[int] = field(default_factory=set)   # positions of words that ask for a meaning ("stand for")
+    request_at: int | None = None  # the "do" of "what should I do?": a request for what to do
 
     def of(self, kind: str) -> list[Mention]:
         return [m for m in self.mentions if m.kind == kind]
@@ -128,6 +129,7 @@ class Parser:
             path_words=any(t.norm_ in PATH_WORDS or t.lower_ in PATH_WORDS for t in doc if t.i not in covered),
             defining=any(w in DEFINING for w in words) or bool(idioms),
             idioms=idioms,
+            request_at=_request(words),
             counting=qword == "how many" or any(w in COUNTING for w in words),
             listing=command in ("list", "show", "name", "give", "enumerate", "display")
             or any(w in LISTING for w in words),
@@ -270,6 +272,15 @@ def _passive(doc) -> set[int]:
         if any(t.lower_ in be for t in before) or nxt == "by":
             found.add(token.i)
     return found
+
+
+def _request(words: list[str]) -> int | None:
+    """The position of "do" after a modal ("what should I do?", "what can a beginner do to ..."),
+    which asks what to do rather than naming a relation."""
+    for i, word in enumerate(words):
+        if word == "do" and any(w in MODALS for w in [w for w in words[max(0, i - 4):i] if w.strip()]):
+            return i
+    return None
 
 
 def _auxiliary(doc, span) -> bool:

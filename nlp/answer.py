@@ -128,16 +128,17 @@ class Answerer:
         """Leave out an answer that only follows from another one: asked where the hamstrings are,
         "the back of the thigh" says it, and "the thigh" (inferred: that back is part of the thigh)
         adds nothing."""
-        if len(readings) != 1 or len(answers) < 2:
-            return answers
-        hop = next((h for h in readings[0].hops if h.object == readings[0].answer), None)
-        prop = self.lex.properties.get(hop.prop) if hop else None
-        if prop is None:
+        if len(answers) < 2:
             return answers
         # The chains that extend the relation by one more step (located in, then part of).
-        steps = [chain[1] for chain in prop.chains if len(chain) == 2 and chain[0] == hop.prop]
+        steps = set()
+        for reading in readings:
+            for hop in reading.hops:
+                prop = self.lex.properties.get(hop.prop)
+                if hop.object == reading.answer and prop is not None:
+                    steps |= {chain[1] for chain in prop.chains if len(chain) == 2 and chain[0] == hop.prop}
         iris = {a.iri for a in answers}
-        redundant = {row["a"].value for step in steps for row in self.graph.select(sparql.via(step, sorted(iris)))
+        redundant = {row["a"].value for step in sorted(steps) for row in self.graph.select(sparql.via(step, sorted(iris)))
                      if row["a"].value != row["b"].value}
         return [a for a in answers if not (a.inferred and a.iri in redundant)]
 

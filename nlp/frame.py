@@ -161,6 +161,14 @@ def _candidates(parse: Parse, lex: Lexicon):
         yield _definition(new(), entities, lex)
     if parse.form == "yesno":
         yield _yes_no(new(), entities, relations, classes, lex)
+        if len(entities) >= 2 and not strong and weak:
+            # Only prepositions or light verbs link the names ("can you spot reduce thigh fat with
+            # running?"): the names alone may say what is asked.
+            yield _yes_no(new(), entities, [], classes, lex)
+        if entities and classes and relations:
+            # "can weak glutes cause knee problems?": is there an injury of the knee that weak
+            # glutes cause? A class with the other names joined to it.
+            yield _exists(new(), entities, strong, weak, classes, lex)
         return
     if len(entities) == 2 and not strong and answer_class is None:
         # Two names joined by prepositions or light verbs only ("what do sumo squats have to do
@@ -598,6 +606,21 @@ def _yes_no(frame, entities, relations, classes, lex):
     return _not_found(frame, relations, None, lex)
 
 
+def _exists(frame, entities, strong, weak, classes, lex):
+    """A yes/no asking whether something of a class stands in a relation to the names: yes when
+    the reading finds anything."""
+    frame.type = "yesno"
+    found = _relation(Frame("relation", frame.parse, states=frame.states), entities, strong, weak,
+                      _heads(classes, frame.parse)[-1].iris[0], [], lex)
+    if not found.readings:
+        return _not_found(frame, strong or weak, None, lex)
+    frame.readings, frame.fallbacks = found.readings, found.fallbacks
+    anchor = next((n.iri for r in found.readings for n in r.nodes.values() if n.iri), entities[0].iris[0])
+    frame.checks = [Check("exists", anchor)]
+    frame.explain += [line for line in found.explain if line.startswith("reading")]
+    return frame
+
+
 def _triple_checks(parse: Parse, entities: list[Mention], relation: Mention, lex: Lexicon) -> list[Check]:
     """For each property the relation words may mean, the two entities it links, as one check.
 
@@ -882,7 +905,8 @@ def _accounted(frame: Frame, lex: Lexicon) -> Frame:
         frame.account = account(frame.parse, lex, [])
         frame.explain += frame.account.lines(frame.parse)
         return frame
-    if frame.type in ("relation", "count", "list", "value"):
+    if frame.type in ("relation", "count", "list", "value") or \
+            frame.type == "yesno" and frame.checks and frame.checks[0].kind == "exists":
         first, kept = None, []
         for tier in [frame.readings, *frame.fallbacks]:
             found = account(frame.parse, lex, _used(frame, tier, lex))
@@ -906,7 +930,7 @@ def _accounted(frame: Frame, lex: Lexicon) -> Frame:
     elif frame.type == "yesno" and frame.checks and frame.checks[0].kind == "triple":
         # Each check is one reading of the question: keep those that explain every word. "Alone"
         # qualifies the subject; the answer says what the graph knows of that.
-        alone = {i: "asks whether it does so by itself" for i, w in enumerate(frame.parse.words) if w in ALONE}
+        alone = {i: "asks whether it does so by itself" for i in _alone(frame.parse)}
         frame.alone = bool(alone)
         found = [(c, account(frame.parse, lex, _used(frame, [], lex, [c]), alone)) for c in frame.checks]
         kept = [(c, a) for c, a in found if not a.left]
@@ -919,6 +943,21 @@ def _accounted(frame: Frame, lex: Lexicon) -> Frame:
             return _unaccounted(frame, frame.account, lex)
     frame.explain += frame.account.lines(frame.parse)
     return frame
+
+
+def _alone(parse: Parse) -> list[int]:
+    """Positions of the words that say something does it by itself: "alone", "by itself", and
+    "without (any) other <thing>"."""
+    words = [(i, w) for i, w in enumerate(parse.words) if w.strip()]
+    found = [i for i, w in words if w in ALONE]
+    for k, (i, w) in enumerate(words):
+        if w == "without":
+            following = words[k + 1:k + 4]
+            other = next((j for j, (_, x) in enumerate(following) if x in ("other", "another", "extra", "additional")),
+                         None)
+            if other is not None and other + 1 < len(following):
+                found += [i] + [j for j, _ in following[:other + 2]]
+    return found
 
 
 def _attach_rest(frame: Frame, tier: list[Reading], lex: Lexicon) -> list[Reading]:
@@ -1073,8 +1112,10 @@ def _relations(parse: Parse, classes: list[Mention], lex: Lexicon) -> tuple[list
     schema then finds the properties linking it to the entities named. Phrases made only of
     prepositions or question words ('in', 'when') are weak: they mostly join the others.
     """
+    alone = set(_alone(parse))
     relations = [r for r in parse.of("relation")
-                 if not any((c.start, c.end) == (r.start, r.end) for c in classes)]
+                 if not any((c.start, c.end) == (r.start, r.end) for c in classes)
+                 and not all(i in alone for i in range(r.start, r.end))]  # "without other training"
     for r in relations:
         # A general relation no fact states ("help") is asked as the specific ones beneath it.
         _expand(r, lex)

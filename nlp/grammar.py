@@ -28,6 +28,7 @@ FILLERS = {"hey", "hi", "hello", "quick", "question", "questions", "thanks", "th
            "lol", "wondering", "wonder", "curious", "want", "wanna", "need", "really", "exactly", "actually",
            "generally", "usually", "typically", "specifically", "basically", "honestly", "im", "i'm",
            "tend", "tends", "seem", "seems", "likely", "probably", "maybe", "perhaps", "just", "too", "wise",
+           "overall", "considered", "regarded", "classed", "classified",
            "very", "total", "totally", "complete", "completely", "absolute", "absolutely", "super", "pretty",
            "tell", "know", "let", "please", "graph", "database", "list", "show", "name", "give", "define",
            "describe", "explain", "mean", "meaning", "means", "definition", "yes", "true", "right", "correct",
@@ -57,9 +58,9 @@ ALONE = {"alone", "only", "itself", "own", "solely"}
 #: Stop words that are nouns or adjectives naming a thing ("the back of the thigh"), not grammar.
 NAMING = {"back", "front", "side", "top", "part", "whole", "full", "empty", "serious", "amount", "hundred"}
 
-#: Amounts said in passing, between a verb and its object ("burns a lot of calories"); read as spaces.
+#: Amounts and hedges said in passing ("burns a lot of calories", "over time"); read as spaces.
 AMOUNTS = ("a lot of", "lots of", "loads of", "tons of", "a ton of", "hundreds of", "plenty of", "a bunch of",
-           "a great deal of")
+           "a great deal of", "every single", "over time", "in the long run", "in the first place", "at all")
 
 #: Words that set a time by an event ("after running"): restrictive unless the event is the topic.
 TIME_WORDS = {"before", "after", "during", "while", "when", "whilst"}

@@ -6,6 +6,7 @@ direction, and over how many hops. A frame is data: the compiler turns it into S
 """
 
 import itertools
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -19,6 +20,17 @@ from kg import terms
 from .account import carries_meaning
 from .lexicon import Lexicon
 from .parse import Mention, Parse
+
+
+#: The most relation words and names a question is read with. The project's question sets (over
+#: 750 questions written by runners, coaches and physios) use at most 3 of each; more is word
+#: salad or several questions at once, and would make the search for a reading grow fast.
+MAX_RELATIONS = 4
+MAX_NAMES = 4
+#: The most groups of readings (by score) tried for one way of reading a question.
+MAX_TIERS = 8
+#: The most assignments of properties and directions weighed for one order of relation words.
+MAX_COMBINATIONS = 4096
 
 
 @dataclass
@@ -149,6 +161,11 @@ def _candidates(parse: Parse, lex: Lexicon):
     compound = _unknown_compound(parse, entities)
     if compound is not None:
         yield _unknown_term(new(), compound, _expected_class(relations, answer_class, lex), lex)
+        return
+    if len(strong) > MAX_RELATIONS or len(entities) > MAX_NAMES:
+        # Word salad, or several questions at once: no reading could account for it all.
+        yield _give_up(new(), "not_understood", f"it names {len(entities)} things and {len(strong)} relations; "
+                                                "ask about one or two things at a time")
         return
     if parse.negated and parse.form in ("wh", "command") and relations:
         yield _give_up(new(), "not_understood", "questions about what is NOT related are not supported: the "
@@ -425,12 +442,37 @@ def _tiers(frame, options, lex) -> list[list[Reading]]:
 
 
 def _options(anchor, ordered, answer_class, intermediate, lex, parse):
+    """Every way of reading the relations in order (a property and a direction for each) that the
+    schema lets follow on from the anchor, scored. Steps that cannot follow on from any reading of
+    the step before are dropped first, so the search stays small however many words there are."""
+    steps, before = [], None
+    for i, relation in enumerate(ordered):
+        pairs = []
+        for prop in relation.iris:
+            p = lex.properties[prop]
+            if p.datatype:
+                continue
+            for forward in (True, False):
+                near, far = (p.domain, p.range) if forward else (p.range, p.domain)
+                if i == 0:
+                    fits = lex.compatible(anchor.iris[0], near) if anchor.kind == "class" else \
+                        any(lex.is_a(iri, near) for iri in anchor.iris) or _proxy(anchor.iris, near, lex) is not None
+                else:
+                    fits = any(lex.compatible(f, near) for f in before)
+                if fits:
+                    pairs.append((prop, forward, far))
+        if not pairs:
+            return []
+        before = {far for _, _, far in pairs}
+        steps.append(pairs)
+    if math.prod(len(pairs) for pairs in steps) > MAX_COMBINATIONS:
+        return []  # too many ways to read the words in this order to weigh them all
     options = []
-    for props in itertools.product(*[r.iris for r in ordered]):
-        for directions in itertools.product((True, False), repeat=len(ordered)):
-            scored = _score(anchor, ordered, props, directions, answer_class, intermediate, lex, parse)
-            if scored is not None:
-                options.append(scored)
+    for combo in itertools.product(*steps):
+        scored = _score(anchor, ordered, [c[0] for c in combo], [c[1] for c in combo], answer_class, intermediate,
+                        lex, parse)
+        if scored is not None:
+            options.append(scored)
     return options
 
 
@@ -908,7 +950,7 @@ def _accounted(frame: Frame, lex: Lexicon) -> Frame:
     if frame.type in ("relation", "count", "list", "value") or \
             frame.type == "yesno" and frame.checks and frame.checks[0].kind == "exists":
         first, kept = None, []
-        for tier in [frame.readings, *frame.fallbacks]:
+        for tier in [frame.readings, *frame.fallbacks][:MAX_TIERS]:
             found = account(frame.parse, lex, _used(frame, tier, lex))
             first = first or found
             if found.left:
@@ -968,9 +1010,9 @@ def _attach_rest(frame: Frame, tier: list[Reading], lex: Lexicon) -> list[Readin
     rest = [m for m in parse.of("entity") if id(m) not in used and not lex.topic & set(m.iris)]
     free = [r for r in parse.of("relation") if id(r) not in used
             and any(carries_meaning(parse, i, lex) for i in range(r.start, r.end))]
-    if not rest:
+    if not rest or len(rest) > 2:
         return []
-    implied = [p.iri for p in lex.properties.values() if p.canonical and not p.datatype and not p.abstract]
+    implied = lex.plain
     grown = tier
     for k, entity in enumerate(rest):
         near = [r for r in free if abs(r.start - entity.start) <= 3 or abs(entity.end - r.end) <= 3]
@@ -979,6 +1021,8 @@ def _attach_rest(frame: Frame, tier: list[Reading], lex: Lexicon) -> list[Readin
             links = [link for r in near for link in _links(reading, entity, r.iris, r, lex)] or \
                     _links(reading, entity, implied, None, lex)
             for name, iri, prop, forward, mention in links[:6]:
+                if len(attached) >= 36:
+                    break
                 node = f"e{k}"
                 hop = Hop(name, prop, node, mention) if forward else Hop(node, prop, name, mention)
                 attached.append(Reading({**reading.nodes, node: Node(iri=iri)}, [*reading.hops, hop], reading.answer))
@@ -994,20 +1038,22 @@ def _attach_rest(frame: Frame, tier: list[Reading], lex: Lexicon) -> list[Readin
 def _links(reading: Reading, entity: Mention, props: list[str], mention, lex: Lexicon):
     """(node, entity IRI, canonical property, node is subject, mention) for each way the entity
     fits a property with one of the reading's nodes."""
-    found = []
-    for prop in props:
-        canonical, _ = lex.canonical(prop)
-        p = lex.properties[canonical]
+    iri = entity.iris[0]
+    ends = []  # (canonical property, the class the node must fit, node is subject)
+    for prop in dict.fromkeys(lex.canonical(p)[0] for p in props):
+        p = lex.properties[prop]
         if p.datatype or p.abstract:
             continue
-        for name, node in reading.nodes.items():
-            fits = (lambda cls: lex.is_a(node.iri, cls)) if node.iri else (lambda cls: lex.compatible(node.cls, cls))
-            for iri in entity.iris[:1]:
-                if fits(p.domain) and lex.is_a(iri, p.range):
-                    found.append((name, iri, canonical, True, mention))
-                if fits(p.range) and lex.is_a(iri, p.domain):
-                    found.append((name, iri, canonical, False, mention))
-    return list({(n, i, p, f): (n, i, p, f, m) for n, i, p, f, m in found}.values())
+        if lex.is_a(iri, p.range):
+            ends.append((prop, p.domain, True))
+        if lex.is_a(iri, p.domain):
+            ends.append((prop, p.range, False))
+    found = {}
+    for name, node in reading.nodes.items():
+        for prop, cls, forward in ends:
+            if lex.is_a(node.iri, cls) if node.iri else lex.compatible(node.cls, cls):
+                found.setdefault((name, iri, prop, forward), (name, iri, prop, forward, mention))
+    return list(found.values())
 
 
 def _used(frame: Frame, readings: list[Reading], lex: Lexicon, checks=None) -> list[tuple[Mention, str]]:

@@ -119,6 +119,9 @@ class Lexicon:
         self.defining = [[self.lemma(w) for w in normalize(p).lower().split()] for p in defining if " " in p]
         self.max_words = max_words        # the longest name, in words
         self._entities: dict[str, Entity | None] = {}
+        self._ancestors: dict[str, frozenset[str]] = {}
+        # The properties facts are stated with, for links no word names.
+        self.plain = [p.iri for p in properties.values() if p.canonical and not p.datatype and not p.abstract]
 
     # -- names -----------------------------------------------------------------------------------
 
@@ -187,11 +190,11 @@ class Lexicon:
             return self.properties[iri].label
         return self.graph_labels.get(iri) or terms.shorten(iri)
 
-    def ancestors(self, cls: str) -> set[str]:
+    def ancestors(self, cls: str) -> frozenset[str]:
         """The class and every class above it."""
-        found = {cls}
-        if cls in self.classes:
-            found.update(self.classes[cls].supers)
+        found = self._ancestors.get(cls)
+        if found is None:
+            found = self._ancestors[cls] = frozenset({cls, *(self.classes[cls].supers if cls in self.classes else ())})
         return found
 
     def is_a(self, iri: str, cls: str | None) -> bool:

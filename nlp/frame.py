@@ -162,9 +162,11 @@ def _candidates(parse: Parse, lex: Lexicon):
     if compound is not None:
         yield _unknown_term(new(), compound, _expected_class(relations, answer_class, lex), lex)
         return
-    if len(strong) > MAX_RELATIONS or len(entities) > MAX_NAMES:
+    names = len({tuple(e.iris) for e in entities})
+    kinds = len({tuple(sorted(r.iris)) for r in strong})  # the same word again adds nothing
+    if kinds > MAX_RELATIONS or names > MAX_NAMES:
         # Word salad, or several questions at once: no reading could account for it all.
-        yield _give_up(new(), "not_understood", f"it names {len(entities)} things and {len(strong)} relations; "
+        yield _give_up(new(), "not_understood", f"it names {names} things and {kinds} relations; "
                                                 "ask about one or two things at a time")
         return
     if parse.negated and parse.form in ("wh", "command") and relations:

@@ -14,7 +14,7 @@ import time
 
 from kg import open_graph
 from nlp import Asker
-from nlp.frame import build
+from nlp.read import build
 from nlp.grammar import WH_WORDS
 
 

@@ -1,7 +1,8 @@
 """English questions -> graph queries -> sourced answers.
 
-question -> parse (spaCy rule components) -> frame (schema decides) -> compile (SPARQL)
--> answer (run, with provenance) -> render. The vocabulary is read from the graph.
+question -> parse (spaCy rule components: names, relation words, states) -> read (the frame: the
+first reading, in order of preference, that accounts for every word) -> compile (SPARQL) -> answer
+(run, with provenance) -> render. The vocabulary is read from the graph.
 
 >>> from kg import open_graph
 >>> from nlp import Asker
@@ -13,7 +14,8 @@ question -> parse (spaCy rule components) -> frame (schema decides) -> compile (
 from kg.errors import QuestionError
 
 from .answer import Answer, Answerer, Item
-from .frame import Frame, build as build_frame
+from .frame import Frame
+from .read import build as build_frame
 from .lexicon import VERSION, Lexicon, build as build_lexicon
 from .parse import Parse, Parser, make_nlp
 

@@ -11,9 +11,17 @@ from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .grammar import FUNCTION_WORDS, LIGHT_VERBS, NAMING, RESTRICTIVE, TIME_WORDS, grammatical, number
+from .frame import Frame, Hop, Node, Reading, show_node
+from .grammar import FUNCTION_WORDS, LIGHT_VERBS, TIME_WORDS, grammatical
 from .lexicon import Lexicon
 from .parse import Mention, Parse
+from .refuse import unaccounted
+from .states import nodes_of, state_holds
+from .words import alone_words, below, carries_meaning, next_to
+
+
+#: The most groups of readings (by score) tried for one way of reading a question.
+MAX_TIERS = 8
 
 
 @dataclass
@@ -30,26 +38,6 @@ class Account:
         if self.left:
             out.append("not accounted for: " + ", ".join(repr(parse.words[i]) for i in self.left))
         return out
-
-
-def carries_meaning(parse: Parse, i: int, lex: Lexicon) -> bool:
-    """Whether the word at ``i`` says something a reading must explain.
-
-    Grammar words never do; nor do other stop words, unless they name a thing ('back', 'side')
-    or restrict what is asked ('only', 'than', 'without', numbers).
-    """
-    word = parse.words[i]
-    if i in parse.idioms:
-        return False
-    if len(word) < 2 and not word.isdigit() or not any(c.isalnum() for c in word):
-        return False  # a letter alone: "r u", the s of "whats"
-    if word in RESTRICTIVE or number(word):
-        return True
-    if grammatical(word) or word in FUNCTION_WORDS:
-        return False
-    if word in STOP_WORDS:
-        return word in NAMING
-    return True
 
 
 def account(parse: Parse, lex: Lexicon, used: list[tuple[Mention, str]], extra: dict[int, str] | None = None) \
@@ -87,3 +75,164 @@ def account(parse: Parse, lex: Lexicon, used: list[tuple[Mention, str]], extra: 
         elif any(c.isalnum() for c in word):
             result.explained[i] = "grammar"
     return result
+
+
+# -- the gate: readings that account for every word ---------------------------------------------
+
+def accounted(frame: Frame, lex: Lexicon) -> Frame:
+    """Keep the readings (or checks) that explain every word that carries meaning; if none does,
+    answer nothing and say which words were not understood."""
+    from .account import account
+
+    if not frame.understood:
+        frame.account = account(frame.parse, lex, [])
+        frame.explain += frame.account.lines(frame.parse)
+        return frame
+    if frame.type in ("relation", "count", "list", "value") or \
+            frame.type == "yesno" and frame.checks and frame.checks[0].kind == "exists":
+        first, kept = None, []
+        for tier in [frame.readings, *frame.fallbacks][:MAX_TIERS]:
+            found = account(frame.parse, lex, used_mentions(frame, tier, lex))
+            first = first or found
+            if found.left:
+                # Names the reading leaves out may still narrow its answer ("which muscles propel
+                # you forward when you run?": those muscles, among the ones running engages).
+                tier = _attach_rest(frame, tier, lex)
+                found = account(frame.parse, lex, used_mentions(frame, tier, lex)) if tier else found
+            if not found.left:
+                kept.append((tier, found))
+        if not kept:
+            return unaccounted(frame, first, lex)
+        frame.readings, frame.fallbacks = kept[0][0], [tier for tier, _ in kept[1:]]
+        frame.account = kept[0][1]
+    elif frame.checks and frame.checks[0].kind == "same":
+        same = {i: "asks whether two names name one thing" for i, w in enumerate(frame.parse.words) if w == "same"}
+        frame.account = account(frame.parse, lex, used_mentions(frame, [], lex), same)
+        if frame.account.left:
+            return unaccounted(frame, frame.account, lex)
+    elif frame.type == "yesno" and frame.checks and frame.checks[0].kind == "triple":
+        # Each check is one reading of the question: keep those that explain every word. "Alone"
+        # qualifies the subject; the answer says what the graph knows of that.
+        alone = {i: "asks whether it does so by itself" for i in alone_words(frame.parse)}
+        frame.alone = bool(alone)
+        found = [(c, account(frame.parse, lex, used_mentions(frame, [], lex, [c]), alone)) for c in frame.checks]
+        kept = [(c, a) for c, a in found if not a.left]
+        if not kept:
+            return unaccounted(frame, found[0][1], lex)
+        frame.checks, frame.account = [c for c, _ in kept], kept[0][1]
+    else:
+        frame.account = account(frame.parse, lex, used_mentions(frame, frame.readings, lex))
+        if frame.account.left:
+            return unaccounted(frame, frame.account, lex)
+    frame.explain += frame.account.lines(frame.parse)
+    return frame
+
+
+def _attach_rest(frame: Frame, tier: list[Reading], lex: Lexicon) -> list[Reading]:
+    """The tier's readings, each with the names it leaves out joined to one of its nodes: by a
+    relation word next to the name if one fits, else by any relation the schema allows there."""
+    parse = frame.parse
+    used = {id(m) for m, _ in used_mentions(frame, tier, lex)}
+    rest = [m for m in parse.of("entity") if id(m) not in used and not lex.topic & set(m.iris)]
+    free = [r for r in parse.of("relation") if id(r) not in used
+            and any(carries_meaning(parse, i, lex) for i in range(r.start, r.end))]
+    if not rest or len(rest) > 2:
+        return []
+    implied = lex.plain
+    grown = tier
+    for k, entity in enumerate(rest):
+        near = [r for r in free if abs(r.start - entity.start) <= 3 or abs(entity.end - r.end) <= 3]
+        attached = []
+        for reading in grown:
+            links = [link for r in near for link in _links(reading, entity, r.iris, r, lex)] or \
+                    _links(reading, entity, implied, None, lex)
+            for name, iri, prop, forward, mention in links[:6]:
+                if len(attached) >= 36:
+                    break
+                node = f"e{k}"
+                hop = Hop(name, prop, node, mention) if forward else Hop(node, prop, name, mention)
+                attached.append(Reading({**reading.nodes, node: Node(iri=iri)}, [*reading.hops, hop], reading.answer))
+        if not attached:
+            return []
+        grown = attached
+    frame.explain.append("joined " + ", ".join(repr(e.text) for e in rest) + " to the reading: " + "; ".join(
+        f"{show_node(r, h.subject, lex)} {lex.label(h.prop)} {show_node(r, h.object, lex)}" for r in grown[:3]
+        for h in r.hops[len(r.hops) - len(rest):]))
+    return grown
+
+
+def _links(reading: Reading, entity: Mention, props: list[str], mention, lex: Lexicon):
+    """(node, entity IRI, canonical property, node is subject, mention) for each way the entity
+    fits a property with one of the reading's nodes."""
+    iri = entity.iris[0]
+    ends = []  # (canonical property, the class the node must fit, node is subject)
+    for prop in dict.fromkeys(lex.canonical(p)[0] for p in props):
+        p = lex.properties[prop]
+        if p.datatype or p.abstract:
+            continue
+        if lex.is_a(iri, p.range):
+            ends.append((prop, p.domain, True))
+        if lex.is_a(iri, p.domain):
+            ends.append((prop, p.range, False))
+    found = {}
+    for name, node in reading.nodes.items():
+        for prop, cls, forward in ends:
+            if lex.is_a(node.iri, cls) if node.iri else lex.compatible(node.cls, cls):
+                found.setdefault((name, iri, prop, forward), (name, iri, prop, forward, mention))
+    return list(found.values())
+
+
+def used_mentions(frame: Frame, readings: list[Reading], lex: Lexicon, checks=None) -> list[tuple[Mention, str]]:
+    """The mentions a frame's readings, checks or entities use, each with what it stands for."""
+    parse = frame.parse
+    checks = frame.checks if checks is None else checks
+    used = [(m, f"entity {lex.label(iri)}") for m, iri in frame.entities
+            if not checks or any(m in c.uses for c in checks)]
+    used += [(m, f"asks for its {lex.label(frame.value_prop)}") for m in frame.value_mentions]
+    if frame.type == "path":
+        ends = [m for m, _ in frame.entities]
+        used += [(s, f"state {lex.label(s.iris[0])} of {m.text!r}") for s, m in frame.states if m in ends]
+    for check in checks:
+        used += [(m, f"{m.kind} {lex.label(check.prop) if m.kind == 'relation' and check.prop else lex.label(m.iris[0])}")
+                 for m in check.uses if m.kind != "implied"]
+        for state, entity in frame.states:
+            if entity in check.uses and check.prop and \
+                    state_holds(state.iris[0], check.prop, check.subject in entity.iris, lex):
+                used.append((state, f"state {lex.label(state.iris[0])}"))
+        if check.state is not None:
+            used.append((check.state, f"state {lex.label(check.state.iris[0])}, asked about"))
+    for reading in readings:
+        for name, node in reading.nodes.items():
+            if node.iri:
+                used += [(m, f"entity {lex.label(node.iri)}") for m in parse.mentions
+                         if m.kind == "entity" and node.iri in m.iris]
+            elif node.cls:
+                if name == reading.answer and frame.answer_mention is not None \
+                        and lex.compatible(node.cls, frame.answer_class):
+                    used.append((frame.answer_mention, f"the class asked for: {lex.label(frame.answer_class)}"))
+                used += [(m, f"class {lex.label(m.iris[0])}") for m in parse.of("class")
+                         if m is not frame.answer_mention and node.cls in below(m.iris[0], lex)]
+        for hop in reading.hops:
+            if hop.mention is not None:
+                used.append((hop.mention, f"relation {lex.label(hop.prop)}"))
+        for state, mention in frame.states:
+            nodes = nodes_of(reading, mention, lex)
+            if any(state_holds(state.iris[0], h.prop, h.subject in nodes, lex)
+                   for h in reading.hops if h.subject in nodes or h.object in nodes):
+                used.append((state, f"state {lex.label(state.iris[0])}"))
+    return used + _described(parse, used, lex)
+
+
+def _described(parse: Parse, used: list[tuple[Mention, str]], lex: Lexicon) -> list[tuple[Mention, str]]:
+    """Class words that only describe a used name: 'the adductor group' (a muscle group), 'muscle
+    functions' (functions of muscles), 'the runner's knee injury'."""
+    found = []
+    names = [m for m, _ in used]
+    for c in parse.of("class"):
+        for m in names:
+            if m.kind == "entity" and (next_to(parse, m, c) or next_to(parse, c, m)) \
+                    and any(lex.is_a(i, c.iris[0]) for i in m.iris):
+                found.append((c, f"the class of {m.text!r}"))
+            elif m.kind == "class" and m is not c and next_to(parse, c, m):
+                found.append((c, f"describes {m.text!r}"))
+    return found

@@ -1,0 +1,155 @@
+"""Parse -> Frame: the ways a question might be read, most likely first, and the first of them
+that accounts for every word that carries meaning (nlp.account); else a refusal saying which words
+were not understood. What each way of reading builds lives in nlp.search (questions that ask for
+things), nlp.yesno and nlp.refuse; what the words say, in nlp.words and nlp.states.
+"""
+
+from .account import accounted
+from .frame import Frame
+from .lexicon import Lexicon
+from .parse import Mention, Parse
+from .refuse import ambiguous_name, expected_class, foreign, give_up, not_found, unknown_compound, unknown_term
+from .search import connect_frame, definition_frame, list_frame, opposite_ends, path_frame, relation_frame, value_frame
+from .states import attach_states
+from .words import (answer_class_mention, class_heads, expand_general, inside, is_own_class, merge_relations,
+                    relation_words, right_after_question)
+from .yesno import exists_frame, yes_no_frame
+
+
+#: The most relation words and names a question is read with. The project's question sets (over
+#: 750 questions written by runners, coaches and physios) use at most 3 of each; more is word
+#: salad or several questions at once, and would make the search for a reading grow fast.
+MAX_RELATIONS = 4
+MAX_NAMES = 4
+
+
+def build(parse: Parse, lex: Lexicon) -> Frame:
+    """Decide what ``parse`` asks: the first way of reading it, in order of preference, that
+    accounts for every word that matters; else the first refusal, saying what was not understood."""
+    refusals = []
+    for frame in _candidates(parse, lex):
+        frame = accounted(frame, lex)
+        if frame.understood:
+            return frame
+        refusals.append(frame)
+    # The most telling refusal: a name that could mean several things, else the first reason.
+    return next((f for f in refusals if f.type == "ambiguous"), refusals[0])
+
+
+def _candidates(parse: Parse, lex: Lexicon):
+    """Frames for the ways the question might be read, most likely first; a refusal that leaves no
+    alternative ends the list."""
+    base = Frame("not_understood", parse)
+    base.explain.append(f"form: {parse.form}" + (f", question word: {parse.qword}" if parse.qword else ""))
+    for m in parse.mentions:
+        base.explain.append(f"{m.kind}: {m.text!r} -> " + ", ".join(lex.label(i) for i in m.iris))
+    for typed, fixed in parse.corrections:
+        base.explain.append(f"spelling: {typed!r} read as {fixed!r}")
+
+    def new() -> Frame:
+        return Frame("not_understood", parse, explain=list(base.explain), states=base.states,
+                     answer_mention=base.answer_mention, answer_class=base.answer_class)
+
+    if not parse.content:
+        yield give_up(new(), "not_understood", "the question has no words")
+        return
+    frame = base
+
+    entities = parse.of("entity")
+    classes = [m for m in parse.of("class") if not inside(m, entities)]
+    strong, weak = relation_words(parse, classes, lex)
+    frame.states = attach_states(parse.of("state"), entities + classes, lex)
+    if frame.states and not strong and not weak:
+        # "weak hips?", "exercises for tight hamstrings": a state alone asks for its remedy.
+        strong = [Mention("relation", s.start, s.end, s.text, list(lex.remedies.get(s.iris[0], [])),
+                          s.start_char, s.end_char, general=True) for s, _ in frame.states]
+    elif parse.request_at is not None and not strong:
+        # "I want sleeker thighs, what should I do?": a request for what to do, answered by the
+        # relations the graph marks as answering one (kg:request): what helps, what is advised.
+        at = parse.request_at
+        strong = [expand_general(Mention("relation", at, at + 1, parse.words[at], [p.iri for p in lex.properties.values()
+                                                                           if p.request]), lex)]
+    relations = merge_relations(strong, lex) or weak
+    answer = answer_class_mention(parse, classes, relations, entities)
+    frame.answer_mention = answer
+    answer_class = frame.answer_class = answer.iris[0] if answer else None
+    slot_classes = [c for c in class_heads(classes, parse) if c.iris[0] != answer_class]
+
+    if foreign(parse, relations):
+        yield give_up(new(), "out_of_domain", "most of the question's words name nothing the graph knows")
+        return
+    ambiguous = ambiguous_name(parse, entities, lex)
+    if ambiguous:
+        yield ambiguous(new())
+        return
+    compound = unknown_compound(parse, entities)
+    if compound is not None:
+        yield unknown_term(new(), compound, expected_class(relations, answer_class, lex), lex)
+        return
+    names = len({tuple(e.iris) for e in entities})
+    kinds = len({tuple(sorted(r.iris)) for r in strong})  # the same word again adds nothing
+    if kinds > MAX_RELATIONS or names > MAX_NAMES:
+        # Word salad, or several questions at once: no reading could account for it all.
+        yield give_up(new(), "not_understood", f"it names {names} things and {kinds} relations; "
+                                                "ask about one or two things at a time")
+        return
+    if parse.negated and parse.form in ("wh", "command") and relations:
+        yield give_up(new(), "not_understood", "questions about what is NOT related are not supported: the "
+                                                "graph records what is, so it cannot list what is not")
+        return
+
+    if parse.path_words and len(entities) >= 2:
+        yield path_frame(new(), entities[:2], lex)
+    if parse.defining and entities and not strong and not parse.unknown and parse.form != "yesno":
+        yield definition_frame(new(), entities, lex)
+    if parse.form == "yesno":
+        yield yes_no_frame(new(), entities, relations, classes, lex)
+        if len(entities) >= 2 and not strong and weak:
+            # Only prepositions or light verbs link the names ("can you spot reduce thigh fat with
+            # running?"): the names alone may say what is asked.
+            yield yes_no_frame(new(), entities, [], classes, lex)
+        if entities and classes and relations:
+            # "can weak glutes cause knee problems?": is there an injury of the knee that weak
+            # glutes cause? A class with the other names joined to it.
+            yield exists_frame(new(), entities, strong, weak, classes, lex)
+        return
+    if len(entities) == 2 and not strong and answer_class is None:
+        # Two names joined by prepositions or light verbs only ("what do sumo squats have to do
+        # with the adductors?") ask how the two are connected.
+        frame = new()
+        frame.explain.append("two names and no relation word: how they connect")
+        yield path_frame(frame, entities, lex)
+    if entities and relations:
+        if len(relations) == 1 and len(entities) == 2 and answer_class is None and \
+                opposite_ends(entities, relations[0], lex):
+            # "what does running do for weight loss?": both ends are named, so the link itself is asked.
+            frame = new()
+            frame.explain.append("both ends of the relation are named: show how they connect")
+            yield path_frame(frame, entities, lex)
+        yield relation_frame(new(), entities, strong, weak, answer_class, slot_classes, lex)
+        if answer is not None and not right_after_question(parse, answer):
+            # "what does weakness in the muscles used for sprinting lead to?": the class named
+            # first may be a step on the way rather than what is asked.
+            frame = new()
+            frame.answer_class = frame.answer_mention = None
+            yield relation_frame(frame, entities, strong, weak, None, class_heads(classes, parse), lex)
+    values = [r for r in parse.of("relation") if any(lex.properties[i].datatype for i in r.iris)]
+    if values and entities:
+        # "how many minutes should a beginner build up to?": a value of what the names lead to.
+        yield value_frame(new(), entities, values, lex)
+    if relations and slot_classes and not parse.unknown:
+        # "which exercises prevent injuries?": a class fills the entity's place.
+        yield relation_frame(new(), [], strong, weak, answer_class, slot_classes, lex)
+    if entities:
+        if answer_class is not None and not is_own_class(entities, answer_class, lex):
+            yield connect_frame(new(), entities, answer_class, lex)
+        elif not parse.unknown:
+            yield definition_frame(new(), entities, lex)
+    if answer_class is not None and not parse.unknown:
+        # "list all exercises", "what outcomes are covered?": nothing for a relation to start from.
+        yield list_frame(new(), answer_class, lex)
+    if len(entities) == 2 and answer_class is None:
+        # "what do sumo squats have to do with the adductors?": two names and only light words
+        # between them ask how the two are connected.
+        yield path_frame(new(), entities, lex)
+    yield not_found(new(), relations, answer_class, lex)

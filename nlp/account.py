@@ -32,9 +32,21 @@ class Account:
     left: list[int] = field(default_factory=list)
 
     def lines(self, parse: Parse) -> list[str]:
-        """For --explain: each word with what accounts for it, then the words nothing accounts for."""
-        shown = [f"{parse.words[i]!r}: {why}" for i, why in sorted(self.explained.items())]
-        out = ["accounted for: " + "; ".join(shown)] if shown else []
+        """For --explain: the words, in runs that one thing accounts for, each with that thing; the
+        grammar words together; then the words nothing accounts for."""
+        runs: list[tuple[list[str], str]] = []
+        for i, why in sorted(self.explained.items()):
+            if why == "grammar":
+                continue
+            if runs and runs[-1][1] == why and runs[-1][2] == i - 1:
+                runs[-1][0].append(parse.words[i])
+                runs[-1] = (runs[-1][0], why, i)
+            else:
+                runs.append(([parse.words[i]], why, i))
+        out = [f"words: {' '.join(words)!r} = {why}" for words, why, _ in runs]
+        grammar = [parse.words[i] for i, why in sorted(self.explained.items()) if why == "grammar"]
+        if grammar:
+            out.append("words: " + ", ".join(repr(w) for w in grammar) + " = grammar")
         if self.left:
             out.append("not accounted for: " + ", ".join(repr(parse.words[i]) for i in self.left))
         return out
@@ -86,6 +98,10 @@ def accounted(frame: Frame, lex: Lexicon) -> Frame:
 
     if not frame.understood:
         frame.account = account(frame.parse, lex, [])
+        strange = [i for i in frame.account.left if frame.parse.norms[i] not in lex.vocabulary]
+        if frame.type == "not_understood" and strange:
+            # A word the graph has never seen is the likeliest reason: name it.
+            return unaccounted(frame, frame.account, lex)
         frame.explain += frame.account.lines(frame.parse)
         return frame
     if frame.type in ("relation", "count", "list", "value") or \
@@ -105,6 +121,11 @@ def accounted(frame: Frame, lex: Lexicon) -> Frame:
             return unaccounted(frame, first, lex)
         frame.readings, frame.fallbacks = kept[0][0], [tier for tier, _ in kept[1:]]
         frame.account = kept[0][1]
+        # The readings weighed on the way are noise in the explanation: show the ones kept.
+        frame.explain = [line for line in frame.explain if not line.startswith(("reading:", "joined "))]
+        frame.explain += ["reading: " + " . ".join(f"{show_node(r, h.subject, lex)} {lex.label(h.prop)} "
+                                                   f"{show_node(r, h.object, lex)}" for h in r.hops)
+                          for r in frame.readings]
     elif frame.checks and frame.checks[0].kind == "same":
         same = {i: "asks whether two names name one thing" for i, w in enumerate(frame.parse.words) if w == "same"}
         frame.account = account(frame.parse, lex, used_mentions(frame, [], lex), same)
@@ -146,6 +167,9 @@ def _attach_rest(frame: Frame, tier: list[Reading], lex: Lexicon) -> list[Readin
         for reading in grown:
             links = [link for r in near for link in _links(reading, entity, r.iris, r, lex)] or \
                     _links(reading, entity, implied, None, lex)
+            # A name left out narrows what is asked ("knee problems": problems of the knee), not
+            # another name already fixed: links to a variable come first.
+            links.sort(key=lambda link: reading.nodes[link[0]].iri is not None)
             for name, iri, prop, forward, mention in links[:6]:
                 if len(attached) >= 36:
                     break

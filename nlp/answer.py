@@ -88,8 +88,8 @@ class Answerer:
         return answer
 
     def _run(self, frame: Frame, readings: list[Reading]) -> Answer:
-        queries, items, via = [], {}, {}
-        for reading in readings:
+        queries, items, via, found_by = [], {}, {}, {}
+        for k, reading in enumerate(readings):
             query = sparql.select(reading)
             queries.append(query)
             # Sorted, so the reasons given for an answer read the same whatever engine returned the rows.
@@ -105,6 +105,7 @@ class Answerer:
                 why, inferred, sources = self._provenance(triples) if triples else \
                     self._member_why(reading, answer.value)
                 relation = self._relation_label(reading) if len(readings) > 1 else None
+                found_by.setdefault(answer.value, set()).add(k)
                 if item is None:
                     items[answer.value] = Item(answer.value, self.lex.label(answer.value),
                                                self.lex.specific_type(answer.value), inferred, sources, why, relation)
@@ -118,7 +119,7 @@ class Answerer:
         answers = self._most_specific(readings, sorted(items.values(), key=lambda i: i.label.lower()))
         shown = Frame(frame.type, frame.parse, frame.entities, readings)
         entities = self._entities(shown)
-        text = self._relation_text(shown, answers, via) + self._details(answers)
+        text = self._relation_text(shown, answers, via, found_by) + self._details(answers)
         count = len(answers) if frame.type == "count" else None
         suggestions = [] if answers else self._examples()
         return Answer(frame.parse.question, True, frame.type, entities, "\n\n".join(queries), answers,
@@ -156,7 +157,7 @@ class Answerer:
     def _relation_label(self, reading: Reading) -> str:
         return " / ".join(self.lex.label(h.prop) for h in reading.hops)
 
-    def _relation_text(self, frame: Frame, answers: list[Item], via: dict) -> str:
+    def _relation_text(self, frame: Frame, answers: list[Item], via: dict, found_by: dict) -> str:
         names = _join([a.label for a in answers])
         if frame.type == "list":
             cls = frame.readings[0].nodes["answer"].cls
@@ -166,8 +167,7 @@ class Answerer:
         if frame.type == "count":
             return f"{len(answers)}" + (f": {names}." if answers else ".")
         if not answers:
-            return (f"I don't know: the graph has nothing that answers this ({self._describe(reading)}). "
-                    + self._can_answer())
+            return f"I don't know: the graph does not say {self._asked(reading)}. " + self._can_answer()
         if len(reading.hops) == 1 and len(frame.readings) == 1:
             hop = reading.hops[0]
             entity_is_subject = reading.nodes[hop.subject].iri is not None
@@ -185,13 +185,13 @@ class Answerer:
             return self._chain_text(reading, via, names)
         if all(len(r.hops) == 1 for r in frame.readings) and any(
                 r.nodes[h.subject].iri or r.nodes[h.object].iri for r in frame.readings for h in r.hops):
-            return self._grouped_text(frame, answers)
+            return self._grouped_text(frame, answers, found_by)
         return f"{self._describe(frame.readings[0])}: {names}."
 
-    def _grouped_text(self, frame: Frame, answers: list[Item]) -> str:
+    def _grouped_text(self, frame: Frame, answers: list[Item], found_by: dict) -> str:
         """Several relations around one entity: 'inner thighs: strengthening improves ...; ...'."""
         parts = []
-        for reading in frame.readings:
+        for k, reading in enumerate(frame.readings):
             hop = reading.hops[0]
             entity_is_subject = reading.nodes[hop.subject].iri is not None
             entity = reading.nodes[hop.subject if entity_is_subject else hop.object].iri
@@ -199,7 +199,7 @@ class Answerer:
             if prop is not None and not entity_is_subject and prop.inverse in self.lex.properties:
                 prop = self.lex.properties[prop.inverse]
             label = prop.label if prop else self.lex.label(hop.prop)
-            mine = [a.label for a in answers if a.relation and self._relation_label(reading) in a.relation]
+            mine = [a.label for a in answers if k in found_by.get(a.iri, ())]
             if mine:
                 parts.append((self.lex.label(entity), f"{label} {_join(mine)}"))
         if not parts:
@@ -243,6 +243,19 @@ class Answerer:
                 lines.append(f" {item.label[0].upper() + item.label[1:]}: " + (f"{definition} " if definition else "")
                              + "(" + "; ".join(facts) + ").")
         return "".join(lines)
+
+    def _asked(self, reading: Reading) -> str:
+        """What a reading asks, in words: 'what relieves tightness of glutes', 'which muscles sprinting
+        engages'."""
+        hop = next((h for h in reading.hops if reading.answer in (h.subject, h.object)), reading.hops[0])
+        other = hop.object if hop.subject == reading.answer else hop.subject
+        node = reading.nodes[reading.answer]
+        what = f"which {self.lex.label(node.cls)}" if node.cls else "what"
+        if reading.nodes[other].iri is None:
+            return f"{what} {self._describe(reading)}"
+        name = self.lex.label(reading.nodes[other].iri)
+        prop = self.lex.label(hop.prop)
+        return f"{what} {prop} {name}" if hop.subject == reading.answer else f"{what} {name} {prop}"
 
     def _describe(self, reading: Reading) -> str:
         parts = []
@@ -339,8 +352,8 @@ class Answerer:
             result = self._relation(frame)
             items = result.answers
             boolean = True if items else None
-            text = (f"Yes: {result.text}" if items else
-                    f"Not known: the graph does not say ({self._describe(frame.readings[0])}).")
+            text = (f"Yes: {items[0].why}." if items else
+                    f"Not known: the graph does not say {self._asked(frame.readings[0])}.")
             query = result.sparql
         elif check.kind == "type":
             cls = check.object
@@ -406,12 +419,14 @@ class Answerer:
                 why, inferred, sources = self._fact(s, p, o)
                 item = Item(o, self.lex.label(o), self.lex.specific_type(o), inferred, sources, why,
                             self.lex.label(p))
-                through = ""
                 if check.via:
                     end = s if check.via[0] == "subject" else o
                     named = check.subject if check.via[0] == "subject" else check.object
-                    through = f", and {self._say(end, check.via[1], named)}"
-                return True, [item], f"Yes: {self._say(s, p, o)} ({why}){through}."
+                    what = f"{self.lex.label(end)} ({self._say(end, check.via[1], named)})"
+                    said = f"{what} {self.lex.label(p)} {self.lex.label(o)}" if check.via[0] == "subject" else \
+                        f"{self.lex.label(s)} {self.lex.label(p)} {what}"
+                    return True, [item], f"Yes: {said} ({why})."
+                return True, [item], f"Yes: {self._say(s, p, o)} ({why})."
         for check in checks:
             rows = self.graph.select(sparql.denied(check.subject, check.prop, check.object))
             if rows:
@@ -492,7 +507,7 @@ class Answerer:
                 why, _, sources = self._fact_value(subject, prop, row["value"])
                 items.append(Item(subject, self.lex.label(subject), self.lex.specific_type(subject), False, sources,
                                   why, label))
-                parts.append(f"{self.lex.label(subject)}: {label} {row['value'].value} ({why})")
+                parts.append(f"{_capital(self.lex.label(subject))}: {label}: {row['value'].value} ({why})")
                 if frame.parse.counting and row["value"].value.isdigit():
                     count = int(row["value"].value)
         entities = self._entities(Frame(frame.type, frame.parse, frame.entities, frame.readings))
@@ -553,8 +568,7 @@ class Answerer:
             suggestions = labels
         elif frame.type == "unknown_term":
             text = f"I don't know the term {frame.unknown!r}: it is not in the graph."
-            if labels:
-                text += " Closest known terms: " + ", ".join(labels) + "."
+            text += (" Closest known terms: " + ", ".join(labels) + ".") if labels else " " + self._can_answer()
             suggestions = labels
         elif frame.type == "out_of_domain":
             text = "I don't know: that is outside what this graph covers. " + self._can_answer()
@@ -589,6 +603,10 @@ class Answerer:
                         if mention:
                             pairs.append((mention, node.iri))
         return [{"text": m.text, "iri": iri, "label": self.lex.label(iri)} for m, iri in pairs]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _a(noun: str) -> str:

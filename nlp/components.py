@@ -76,8 +76,8 @@ class Spellcheck:
                     fixes[t.i] = near[0]
         corrections = []
         for i, fix in fixes.items():
-            if fix is None:
-                continue
+            if fix is None or (fix not in WH_WORDS and _english(doc[i].lower_)):
+                continue  # a real word ("shoes") is not a typo of a graph word ("shows")
             neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(doc)]
             neighbours += [j for j in (i - 2, i + 2) if 0 <= j < len(doc) and not doc[(i + j) // 2].text.strip()]
             if any(j in unknown and fixes.get(j) is None for j in neighbours):
@@ -103,6 +103,14 @@ class Spellcheck:
                      if c[0] == word[0]]
             return close[0] if close else None
         return None
+
+
+def _english(word: str) -> bool:
+    """Whether a word is in lemminflect's English dictionary. Loaded only when a correction is about
+    to be made (about 0.2 s, once per process), so questions without typos never pay for it."""
+    import lemminflect
+
+    return bool(lemminflect.getAllLemmas(word))
 
 
 _KEYBOARD = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]

@@ -7,7 +7,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .frame import Frame
-from .grammar import ARTICLES, DO_SUPPORT, WH_WORDS
+from .grammar import ARTICLES, DO_SUPPORT, RESTRICTIVE, WH_WORDS, number
 from .lexicon import Lexicon
 from .parse import Mention, Parse
 from .words import carries_meaning, next_to
@@ -116,20 +116,28 @@ def unaccounted(frame: Frame, found, lex: Lexicon) -> Frame:
     parse = frame.parse
     frame.account = found
     frame.explain += found.lines(parse)
-    runs, current = [], []
-    for i in found.left:
-        if current and any(parse.words[j].strip() for j in range(current[-1] + 1, i)):
-            runs.append(current)
-            current = []
-        current.append(i)
-    runs.append(current)
-    texts = [parse.question[parse_char(parse, run[0]):parse_char(parse, run[-1], end=True)] for run in runs]
-    strange = [t for t, run in zip(texts, runs) if any(parse.norms[i] not in lex.vocabulary for i in run)]
+    texts = _runs(parse, found.left)
+    # Words the graph has never seen, function words aside: the likeliest reason ("treadmill").
+    strange = _runs(parse, [i for i in found.left if parse.norms[i] not in lex.vocabulary
+                            and parse.words[i] not in RESTRICTIVE and not number(parse.words[i])])
     frame.readings, frame.fallbacks, frame.checks = [], [], []
     if strange:
         return unknown_term(frame, strange[0], expected_class([], frame.answer_class, lex), lex)
     return give_up(frame, "not_understood", "I could not fit " + _join_words(texts) +
                     " into a question the graph can answer")
+
+
+def _runs(parse: Parse, positions: list[int]) -> list[str]:
+    """The question's text for each run of the positions with only spaces between."""
+    runs, current = [], []
+    for i in positions:
+        if current and any(parse.words[j].strip() for j in range(current[-1] + 1, i)):
+            runs.append(current)
+            current = []
+        current.append(i)
+    if current:
+        runs.append(current)
+    return [parse.question[parse_char(parse, run[0]):parse_char(parse, run[-1], end=True)] for run in runs]
 
 
 def parse_char(parse: Parse, i: int, end: bool = False) -> int:

@@ -101,14 +101,16 @@ def _conjunction(frame, entities, relations, answer_class, lex) -> list[list[Rea
         if not tiers:
             return []
         reading = tiers[0][0]
-        nodes[f"n{k}"] = reading.nodes["n0"]
+        # Every node but the answer is this pair's own (the name, and any node between).
+        rename = {name: name if name == "answer" else f"{name}_{k}" for name in reading.nodes}
+        for name, node in reading.nodes.items():
+            if name != "answer":
+                nodes[rename[name]] = node
         if reading.nodes["answer"].cls and (nodes["answer"].cls is None or
                                             reading.nodes["answer"].cls not in lex.ancestors(nodes["answer"].cls)):
             nodes["answer"] = Node(cls=narrower(nodes["answer"].cls, reading.nodes["answer"].cls, lex))
         for hop in reading.hops:
-            rename = {"n0": f"n{k}", "answer": "answer"}
-            hops.append(Hop(rename.get(hop.subject, hop.subject), hop.prop, rename.get(hop.object, hop.object),
-                            hop.mention))
+            hops.append(Hop(rename[hop.subject], hop.prop, rename[hop.object], hop.mention))
     frame.explain.append("each relation word with its own entity, one answer for all: " + "; ".join(
         f"{r.text!r} + {e.text!r}" for r, e in pairs))
     return [[Reading(nodes, hops)]]

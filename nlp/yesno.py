@@ -138,8 +138,12 @@ def _triple_checks(parse: Parse, entities: list[Mention], relation: Mention, lex
             if o_proxy and any(lex.is_a(s, p.domain) for s in s_m.iris):
                 s = next(s for s in s_m.iris if lex.is_a(s, p.domain))
                 options.append((1, not in_order, distance, 0, s, o_proxy[0], s_m, o_m, ("object", o_proxy[1])))
-        if options:
-            _, _, _, _, s, o, s_m, o_m, via = min(options, key=lambda x: x[:4])
+        # Word order picks the direction of a relation the words name; one they leave open is
+        # asked both ways ("are the glutes thigh muscles?": the thigh muscles have the glutes).
+        chosen = [min(options, key=lambda x: x[:4])] if options else []
+        if relation.kind == "implied":
+            chosen = list({(x[4], x[5]): x for x in sorted(options, key=lambda x: x[:4], reverse=True)}.values())
+        for _, _, _, _, s, o, s_m, o_m, via in chosen:
             canonical, flipped = lex.canonical(prop)
             if flipped and via:
                 via = ("object" if via[0] == "subject" else "subject", via[1])

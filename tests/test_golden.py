@@ -31,6 +31,24 @@ QUESTIONS = [
     "what prevents shin splints?",
     "knee pain",
     "what is the capital of France?",
+    # Each shape of answer the understanding work added (issue 10), and each kind of refusal.
+    "how do I fix weak hips?",
+    "what should I do about IT band syndrome?",
+    "I want sleeker thighs, what should I do?",
+    "how many minutes should beginners run?",
+    "can weak glutes cause knee problems?",
+    "are the adductors the same as the inner thigh muscles?",
+    "can running alone fix muscle imbalances?",
+    "can running alone tone the adductors?",
+    "do tight hamstrings cause runner's knee?",
+    "does a foam roller help with tight hamstrings?",
+    "what do sumo squats have to do with the adductors?",
+    "what does ITBS stand for?",
+    "what relieves tight glutes?",
+    "should I ice my quads after a long run?",
+    "which shoes stop runner's knee?",
+    "does uphill running tone the glutes more than sprinting?",
+    "what helps prevent tone strengthen relieve stabilize the glutes hamstrings quads adductors calves",
 ]
 
 

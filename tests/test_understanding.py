@@ -1,0 +1,150 @@
+"""Understanding: each mechanism that decides what a question asks, and what it refuses to guess.
+
+The words here exercise mechanisms (word accounting, states and remedies, general relations,
+yes/no over negative facts, names standing for others, values, paths), not a list of phrasings;
+the question sets in tests/questions/ measure how far they carry.
+"""
+
+import pytest
+
+from kg import open_graph, terms
+from nlp import Asker
+
+KG = terms.KG
+
+
+def ask(asker, question):
+    return asker.ask(question)
+
+
+def iris(answer) -> set[str]:
+    return {a.iri.removeprefix(KG) for a in answer.answers}
+
+
+# -- every word accounted for ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, word", [
+    ("should I ice my quads after a long run?", "ice"),
+    ("which shoes stop runner's knee?", "shoes"),
+    ("do glutes hurt after sprinting on a treadmill?", "treadmill"),
+])
+def test_understanding_a_word_no_reading_explains_means_no_answer(asker, question, word):
+    answer = ask(asker, question)
+    assert not answer.understood
+    assert word in answer.text
+    assert not answer.answers and answer.boolean is None
+
+
+def test_understanding_a_known_verb_that_fits_nothing_is_not_a_yes(asker):
+    """No 'any link counts': hurting is not a relation between sprinting and the glutes."""
+    answer = ask(asker, "do glutes hurt after sprinting?")
+    assert answer.boolean is None and not answer.answers
+
+
+def test_understanding_a_comparison_the_graph_cannot_make_is_refused(asker):
+    answer = ask(asker, "does uphill running tone the glutes more than sprinting?")
+    assert not answer.understood
+    assert "more than" in answer.text
+
+
+def test_understanding_explain_says_what_accounts_for_each_word(asker):
+    answer = ask(asker, "how do I fix weak hips after running?")
+    lines = "\n".join(answer.explain)
+    assert "'weak' = state weakness" in lines
+    assert "'hips' = entity hip muscles" in lines
+    assert "'after running' = the graph's topic, named in passing" in lines
+    refused = "\n".join(ask(asker, "should I ice my quads?").explain)
+    assert "not accounted for: 'ice'" in refused
+
+
+# -- states, remedies, general relations ----------------------------------------------------------
+
+def test_understanding_a_state_asks_for_its_remedy(asker):
+    assert iris(ask(asker, "how do I fix weak hips?")) == {"LateralSideSteps", "SideLegLifts", "SingleLeggedSquat"}
+    assert iris(ask(asker, "what helps tight hamstrings?")) == {"FoamRolling"}
+    assert iris(ask(asker, "my hamstrings feel stiff, what should I do?")) == {"FoamRolling"}
+
+
+def test_understanding_a_state_selects_the_relation_that_follows_from_it(asker):
+    assert iris(ask(asker, "what do weak glutes lead to?")) == {"ITBandSyndrome", "RunnersKnee"}
+    tight = ask(asker, "do tight hamstrings cause runner's knee?")
+    assert tight.boolean is None and "tightness" in tight.text
+
+
+def test_understanding_help_with_a_problem_is_its_remedy(asker):
+    assert iris(ask(asker, "what should I do about IT band syndrome?")) == {
+        "LateralSideSteps", "SideLegLifts", "SingleLeggedSquat"}
+    fix = ask(asker, "can running fix muscle imbalances?")
+    assert fix.boolean is False  # the graph's negative fact on the remedy, not "running results in it"
+
+
+def test_understanding_help_with_anything_else_is_every_relation_that_helps(asker):
+    answer = ask(asker, "does running help the inner thighs?")
+    assert answer.boolean is True
+    assert iris(ask(asker, "I want sleeker thighs, what should I do?")) == {"Running"}
+
+
+def test_understanding_a_state_and_its_remedy_come_from_turtle(tmp_path):
+    """A user's Turtle adds a state; the parser reads it with no code change."""
+    extra = tmp_path / "short.ttl"
+    extra.write_text("""@prefix kg: <https://w3id.org/runner-kg/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+kg:Shortness a kg:State ; skos:prefLabel "shortness"@en ; skos:altLabel "short"@en ;
+    skos:definition "A muscle that cannot lengthen fully."@en ;
+    kg:appliesTo kg:Muscle ; kg:remedy kg:relievesTightnessOf .
+""", encoding="utf-8")
+    asker = Asker(open_graph([extra]))
+    assert iris(asker.ask("what helps short hamstrings?")) == {"FoamRolling"}
+
+
+# -- yes/no ---------------------------------------------------------------------------------------
+
+def test_understanding_alone_is_no_from_a_negative_fact_and_not_known_otherwise(asker):
+    assert ask(asker, "can running alone fix muscle imbalances?").boolean is False
+    assert ask(asker, "can running give me evenly toned legs without any other training?").boolean is False
+    tone = ask(asker, "can running alone tone the adductors?")
+    assert tone.boolean is None and "by itself" in tone.text
+
+
+def test_understanding_no_relation_word_asks_what_the_schema_allows(asker):
+    assert ask(asker, "does running burn a lot of calories?").boolean is True
+    assert ask(asker, "are the glutes considered thigh muscles?").boolean is True
+    assert ask(asker, "are the adductors the same as the inner thigh muscles?").boolean is True
+
+
+def test_understanding_a_class_in_a_yes_no_asks_whether_one_exists(asker):
+    answer = ask(asker, "can weak glutes cause knee problems?")
+    assert answer.boolean is True
+    assert {a.iri.removeprefix(KG) for a in answer.answers} == {"RunnersKnee"}
+
+
+def test_understanding_a_name_may_stand_for_what_it_holds(asker):
+    """kg:proxy: equipment for the activity that uses it, a region for the muscles in it."""
+    answer = ask(asker, "does a foam roller help with tight hamstrings?")
+    assert answer.boolean is True and "foam rolling" in answer.text
+
+
+# -- values, paths, definitions -------------------------------------------------------------------
+
+def test_understanding_a_value_of_what_the_names_lead_to(asker):
+    answer = ask(asker, "how many minutes should beginners run?")
+    assert answer.type == "value" and answer.count == 30
+    assert iris(answer) == {"BeginnerGuideline"}
+
+
+def test_understanding_two_names_and_light_words_ask_how_they_connect(asker):
+    answer = ask(asker, "what do sumo squats have to do with the adductors?")
+    assert answer.type == "path"
+    assert {"SumoSquats", "Adductors"} <= iris(answer)
+
+
+def test_understanding_phrases_that_ask_for_a_meaning_come_from_the_graph(asker):
+    answer = ask(asker, "wat does ITBS stand for")
+    assert answer.type == "definition"
+    assert iris(answer) == {"ITBandSyndrome"}
+
+
+def test_understanding_too_many_things_at_once_is_refused(asker):
+    answer = ask(asker, "what helps prevent tone strengthen relieve stabilize the glutes hamstrings quads adductors calves")
+    assert not answer.understood
+    assert "one or two things at a time" in answer.text

@@ -139,8 +139,20 @@ def accounted(frame: Frame, lex: Lexicon) -> Frame:
         found = [(c, account(frame.parse, lex, used_mentions(frame, [], lex, [c]), alone)) for c in frame.checks]
         kept = [(c, a) for c, a in found if not a.left]
         if not kept:
-            return unaccounted(frame, found[0][1], lex)
-        frame.checks, frame.account = [c for c, _ in kept], kept[0][1]
+            # "can running correct the imbalances it creates?": the first relation is asked, the
+            # second only says which imbalances; both together account for every word.
+            pairs = [(c, d, account(frame.parse, lex, used_mentions(frame, [], lex, [c, d]), alone))
+                     for c in frame.checks for d in frame.checks
+                     if c.uses[2] is not d.uses[2] and c.uses[2].start < d.uses[2].start
+                     and {c.subject, c.object} == {d.subject, d.object}]
+            pairs = [(c, d, a) for c, d, a in pairs if not a.left]
+            if not pairs:
+                return unaccounted(frame, found[0][1], lex)
+            main, given, found_both = pairs[0]
+            frame.checks, frame.given, frame.account = [main], [given], found_both
+            frame.explain.append(f"given: {lex.label(given.subject)} {lex.label(given.prop)} {lex.label(given.object)}")
+        else:
+            frame.checks, frame.account = [c for c, _ in kept], kept[0][1]
     else:
         frame.account = account(frame.parse, lex, used_mentions(frame, frame.readings, lex))
         if frame.account.left:

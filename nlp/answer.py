@@ -402,6 +402,12 @@ class Answerer:
             boolean, items, text = self._triple_truth(frame.checks)
             if boolean is None:
                 boolean, items, text = self._possible(frame) or (boolean, items, text)
+            for given in frame.given:
+                holds, _, _ = self._triple_truth([given])
+                if not holds:  # what the question takes as given is not in the graph
+                    boolean, items = None, []
+                    text = (f"Not known: the question takes as given that {self._say(given.subject, given.prop, given.object)}"
+                            ", and the graph does not say so.")
             if boolean and frame.alone:
                 c = frame.checks[0]
                 boolean = None

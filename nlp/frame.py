@@ -63,6 +63,7 @@ class Frame:
     states: list[tuple[Mention, Mention]] = field(default_factory=list)   # (state, the entity in it)
     account: object = None          # nlp.account.Account: which words the frame explains
     alone: bool = False             # asks whether something does it by itself ("running alone")
+    given: list = field(default_factory=list)  # checks a yes/no takes as given ("the imbalances it creates")
     value_prop: str | None = None   # for a value question: the datatype property asked for
     value_mentions: list = field(default_factory=list)
     unknown: str | None = None

@@ -31,7 +31,7 @@ FILLERS = {"hey", "hi", "hello", "quick", "question", "questions", "thanks", "th
            "overall", "considered", "regarded", "classed", "classified",
            "very", "total", "totally", "complete", "completely", "absolute", "absolutely", "super", "pretty",
            "tell", "know", "let", "please", "graph", "database", "list", "show", "name", "give", "define",
-           "describe", "explain", "mean", "meaning", "means", "definition", "yes", "true", "right", "correct",
+           "describe", "explain", "mean", "meaning", "means", "definition", "yes", "true", "right",
            "also", "any", "thing", "things", "stuff", "way", "ways", "kind", "kinds", "type", "types", "sort",
            "lot", "lots", "best", "good", "guess", "think", "sure", "say", "says", "said", "article",
            "articles", "according", "source", "sources", "listed", "covered", "included", "known",
@@ -60,7 +60,8 @@ NAMING = {"back", "front", "side", "top", "part", "whole", "full", "empty", "ser
 
 #: Amounts and hedges said in passing ("burns a lot of calories", "over time"); read as spaces.
 AMOUNTS = ("a lot of", "lots of", "loads of", "tons of", "a ton of", "hundreds of", "plenty of", "a bunch of",
-           "a great deal of", "every single", "over time", "in the long run", "in the first place", "at all")
+           "a great deal of", "every single", "over time", "in the long run", "in the first place", "at all",
+           "true that", "correct that", "right that", "a fact that", "the case that")
 
 #: Words that set a time by an event ("after running"): restrictive unless the event is the topic.
 TIME_WORDS = {"before", "after", "during", "while", "when", "whilst"}

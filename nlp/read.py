@@ -12,7 +12,7 @@ from .refuse import ambiguous_name, expected_class, foreign, give_up, not_found,
 from .search import connect_frame, definition_frame, list_frame, opposite_ends, path_frame, relation_frame, value_frame
 from .states import attach_states
 from .words import (answer_class_mention, class_heads, expand_general, inside, is_own_class, merge_relations,
-                    relation_words, right_after_question)
+                    next_to, relation_words, right_after_question)
 from .yesno import exists_frame, yes_no_frame
 
 
@@ -108,10 +108,13 @@ def _candidates(parse: Parse, lex: Lexicon):
             # Only prepositions or light verbs link the names ("can you spot reduce thigh fat with
             # running?"): the names alone may say what is asked.
             yield yes_no_frame(new(), entities, [], classes, lex)
-        if entities and classes and relations:
+        asked = [c for c in classes if not any((next_to(parse, e, c) or next_to(parse, c, e)) and
+                                               any(lex.is_a(i, c.iris[0]) for i in e.iris) for e in entities)]
+        if entities and asked and relations:
             # "can weak glutes cause knee problems?": is there an injury of the knee that weak
-            # glutes cause? A class with the other names joined to it.
-            yield exists_frame(new(), entities, strong, weak, classes, lex)
+            # glutes cause? A class with the other names joined to it (not one that only says
+            # what a name is: "the IT band issues").
+            yield exists_frame(new(), entities, strong, weak, asked, lex)
         return
     if len(entities) == 2 and not strong and answer_class is None:
         # Two names joined by prepositions or light verbs only ("what do sumo squats have to do

@@ -7,7 +7,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .frame import Frame
-from .grammar import ARTICLES, DO_SUPPORT, RESTRICTIVE, WH_WORDS, number
+from .grammar import ARTICLES, DO_SUPPORT, PRONOUNS, RESTRICTIVE, WH_WORDS, number
 from .lexicon import Lexicon
 from .parse import Mention, Parse
 from .words import carries_meaning, next_to
@@ -32,6 +32,10 @@ def ambiguous_name(parse: Parse, entities, lex):
         before = next((w for w in reversed(parse.words[:entity.start]) if w.strip() and w not in ARTICLES), "")
         if after is None or before in DO_SUPPORT or before in WH_WORDS or before in ("that", "who"):
             continue  # "does running tone ...", "the muscles that running works": the word after is a verb
+        following = [i for i in range(after.end, len(parse.words))
+                     if parse.words[i].strip() and parse.words[i] not in ARTICLES | PRONOUNS][:1]
+        if any(m.start in following for m in parse.mentions if m.kind in ("entity", "class")):
+            continue  # "running tones the thighs": a word with an object after it is a verb
         word = parse.norms[after.start]
         if not carries_meaning(parse, after.start, lex):
             continue

@@ -17,6 +17,8 @@ from .words import joined, merge_relations, narrower
 
 #: The most assignments of properties and directions weighed for one order of relation words.
 MAX_COMBINATIONS = 4096
+#: The longest reading, in hops; the suites' longest questions need three.
+MAX_HOPS = 4
 
 
 def relation_frame(frame, entities, strong, weak, answer_class, slot_classes, lex):
@@ -191,6 +193,8 @@ def chain(frame, anchor: Mention, relations, answer_class, slot_classes, lex, im
     order where both directions fit). Readings come back in tiers, best score first; the answerer
     uses the first tier the graph can answer.
     """
+    if len(relations) + implied > MAX_HOPS:
+        return []  # more hops than any question asks: word salad, or several questions at once
     ordered = sorted(relations, key=lambda r: abs(r.start - anchor.start))
     intermediate = [c for c in slot_classes if c is not anchor]
     options = _options(anchor, ordered, answer_class, intermediate, lex, frame.parse)

@@ -58,3 +58,11 @@ def test_salad_too_many_relations_at_once_is_refused_before_any_search(asker):
     assert not frame.understood
     assert calls == 0
     assert "one or two things at a time" in frame.reason
+
+
+def test_salad_relation_words_said_twice_do_not_multiply_the_search(asker):
+    """Found by the property test: five relation words, two of them repeated, made the search try
+    every order of five hops. No reading is longer than search.MAX_HOPS."""
+    frame, calls = _build_counting(asker, "activate alleviate alleviate stronger stronger flat-out running?")
+    assert calls <= 200
+    assert all(len(r.hops) <= search.MAX_HOPS for tier in [frame.readings, *frame.fallbacks] for r in tier)

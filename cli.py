@@ -33,6 +33,15 @@ DataOption = Annotated[
 ]
 
 
+def _seconds(value: float | None) -> float | None:
+    """A time limit must be a finite number: ``inf`` and ``nan`` parse as floats but mean nothing here."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number of seconds")
+    return value
+
+
 class SparqlFormat(str, enum.Enum):
     table = "table"
     json = "json"
@@ -195,7 +204,8 @@ def sparql(
         "--format", help="Result format. SELECT/ASK: table, json, xml, csv, tsv (default: table on a terminal, "
              "tsv in a pipe). CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld.", show_default=False)] = None,
     timeout: Annotated[Optional[float], typer.Option(
-        "--timeout", metavar="SECONDS", min=0.001, help="Stop the query after SECONDS.", show_default=False)] = None,
+        "--timeout", metavar="SECONDS", min=0.001, max=86_400, callback=_seconds,
+        help="Stop the query after SECONDS.", show_default=False)] = None,
     allow_service: Annotated[bool, typer.Option(
         "--allow-service", help="Let SERVICE clauses call the servers they name (federated queries); "
                                 "refused by default.")] = False,
@@ -319,15 +329,15 @@ def load(
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0: any free port).")] = 7878,
-    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=0.01,
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=0.01, max=3600, callback=_seconds,
                                            help="Stop a query after SECONDS; its worker is replaced.")] = 10.0,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, max=256, show_default="CPU count",
                                                    help="Worker processes running queries at once.")] = None,
-    queue: Annotated[int, typer.Option("--queue", min=0, help="Requests that may wait for a worker; "
+    queue: Annotated[int, typer.Option("--queue", min=0, max=1024, help="Requests that may wait for a worker; "
                                                                "more get 503.")] = 32,
-    max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Rows or triples in one result; more are "
+    max_rows: Annotated[int, typer.Option("--max-rows", min=1, max=100_000_000, help="Rows or triples in one result; more are "
                                                                      "cut, and the X-SPARQL-MaxRows header says so.")] = 10_000,
-    max_body: Annotated[int, typer.Option("--max-body", min=1024, metavar="BYTES",
+    max_body: Annotated[int, typer.Option("--max-body", min=1024, max=1 << 30, metavar="BYTES",
                                           help="Largest request body or query.")] = 1 << 20,
     cors: Annotated[Optional[list[str]], typer.Option("--cors", metavar="ORIGIN", show_default=False,
                                                       help="Let pages from ORIGIN call the server (repeatable; "
@@ -474,7 +484,7 @@ def path(
     target: Annotated[str, typer.Argument(metavar="TO", help="Where it ends.", show_default=False)],
     every: Annotated[bool, typer.Option("--all", help="Every path up to --max-length, not just the shortest.")] = False,
     max_length: Annotated[int, typer.Option("--max-length", min=1, max=8, help="Longest path for --all, in links.")] = 4,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many paths.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000, help="At most this many paths.")] = 10,
     data: DataOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,

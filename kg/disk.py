@@ -19,7 +19,7 @@ from pyoxigraph import RdfFormat, Store
 
 from . import terms
 from .errors import DataError, StoreError
-from .load import rdf_format, syntax_message
+from .load import check_file, rdf_format, refuse_entities, syntax_message, too_large
 from .store import KnowledgeGraph
 
 CURRENT = "CURRENT"
@@ -39,12 +39,11 @@ def load(files: Sequence[Path | str], directory: Path | str, prepare=None) -> di
     from .reason import infer
 
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    _prepare_directory(directory)
     inputs = [terms.ONTOLOGY, *(Path(f) for f in files)]
     for path in inputs:
         rdf_format(path)  # an unknown extension fails before any work
-        if not path.is_file():
-            raise DataError(f"{path}: no such file" if not path.exists() else f"{path}: is not a file")
+        check_file(path)
     with _exclusive(directory):
         _remove_leftovers(directory)
         generation = directory / f"{PREFIX}{time.time_ns()}-{os.getpid()}"
@@ -86,21 +85,49 @@ def open_store(directory: Path | str) -> KnowledgeGraph:
                          f"create one with: kg load FILE... --store {directory}") from None
     except OSError as e:
         raise StoreError(f"{directory}: cannot read the store: {e.strerror or e}") from None
+    if not name.startswith(PREFIX) or "/" in name or not (directory / name / COMPLETE).is_file():
+        raise StoreError(f"{directory}: the store is damaged ({CURRENT} names no complete generation: {name!r}); "
+                         f"rebuild it with: kg load FILE... --store {directory}")
     generation = directory / name
     try:
         store = Store.read_only(str(generation))
-    except OSError as e:
+    except (OSError, RuntimeError) as e:  # RocksDB reports damage as RuntimeError("Corruption: ...")
         raise StoreError(f"{directory}: cannot open the store: {_first_line(e)}") from None
     return KnowledgeGraph(store, key=name, path=generation)
 
 
+def _prepare_directory(directory: Path) -> None:
+    """Create the store directory, or check that an existing one is a store or empty.
+
+    A load into a folder of other files (``--store .`` by mistake) would mix generations in with
+    them, so it is refused; nothing is written there.
+    """
+    if directory.exists() and not directory.is_dir():
+        raise StoreError(f"{directory}: is a file, not a store directory; choose a new or empty directory")
+    if directory.is_dir() and not (directory / CURRENT).exists():
+        mine = {LOCK, f".{CURRENT}.tmp"}
+        others = [c.name for c in directory.iterdir() if c.name not in mine and not c.name.startswith(PREFIX)]
+        if others:
+            raise StoreError(f"{directory}: not a runner-kg store and not empty (it holds {others[0]!r}"
+                             f"{' and more' if len(others) > 1 else ''}); choose a new or empty directory")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"{directory}: cannot create the store directory: {e.strerror or e}") from None
+
+
 def _bulk_load(store: Store, path: Path) -> None:
     fmt = rdf_format(path)
+    if fmt == RdfFormat.RDF_XML:
+        with open(path, "rb") as f:
+            refuse_entities(path, f)
     try:
         store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
     except SyntaxError as e:
         content = path.read_bytes() if fmt == RdfFormat.RDF_XML else b""
         raise DataError(syntax_message(path, fmt, content, e)) from None
+    except MemoryError as e:
+        raise DataError(too_large(path, e)) from None
     except (ValueError, OSError) as e:
         raise DataError(f"{path}: {_first_line(e)}") from None
 

@@ -4,7 +4,9 @@ pyoxigraph parses every format the tool accepts, about nine times faster than rd
 the line and column of a syntax error; the same parser serves the bulk loads of large graphs.
 """
 
+import os
 import re
+import stat
 from pathlib import Path
 
 from pyoxigraph import RdfFormat, Store
@@ -38,15 +40,92 @@ def rdf_format(path: Path) -> RdfFormat:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The content of a data file, or a DataError saying why it cannot be read."""
+    """The content of a data file, or a DataError saying why it cannot be read.
+
+    Only regular files are read: a FIFO would block forever and a device such as /dev/zero never
+    ends. The file is opened without blocking and checked on the open descriptor, so a file
+    swapped for a FIFO between a check and the read is still refused.
+    """
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a directory, expected an RDF file") from None
     except OSError as e:
         raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
+    try:
+        _require_regular(path, os.fstat(fd).st_mode)
+    except DataError:
+        os.close(fd)
+        raise
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "rb") as f:
+        try:
+            content = f.read()
+        except OSError as e:
+            raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
+    if rdf_format(path) == RdfFormat.RDF_XML:
+        refuse_entities(path, content)
+    return content
+
+
+def check_file(path: Path) -> None:
+    """Refuse, by name, what is missing or not a regular file, before a parser opens it."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except OSError as e:
+        raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
+    _require_regular(path, mode)
+
+
+def _require_regular(path: Path, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "not a regular file")
+    raise DataError(f"{path}: is {kind}, expected an RDF file")
+
+
+def refuse_entities(path: Path, content) -> None:
+    """Refuse an XML document that declares entities, before the RDF/XML parser expands them.
+
+    Nested entity declarations (the 'billion laughs') make a file of a few hundred bytes expand to
+    gigabytes, and external entities read other files. RDF data has no need of either, so, like
+    defusedxml, any ``<!ENTITY`` declaration is refused. Only the prolog can declare entities, so
+    the scan stops at the first element. ``content`` is bytes or a binary file.
+    """
+    from xml.parsers import expat
+
+    class _Declared(Exception):
+        pass
+
+    class _Started(Exception):
+        pass
+
+    parser = expat.ParserCreate()
+
+    def declared(name, *_):
+        raise _Declared(name)
+
+    def started(*_):
+        raise _Started
+
+    parser.EntityDeclHandler = declared
+    parser.UnparsedEntityDeclHandler = declared
+    parser.StartElementHandler = started
+    try:
+        if isinstance(content, (bytes, bytearray)):
+            parser.Parse(content, True)
+        else:
+            parser.ParseFile(content)
+    except _Declared as e:
+        raise DataError(f"{path}:{parser.CurrentLineNumber}: refused: the file declares the XML entity "
+                        f"{e.args[0]!r}; entity declarations are not read (they can expand without bound "
+                        "or read other files)") from None
+    except (_Started, expat.ExpatError):
+        pass  # the prolog is over, or the XML is malformed: the RDF/XML parser reports where
 
 
 def load_file(store: Store, path: Path, content: bytes | None = None) -> None:
@@ -61,8 +140,15 @@ def load_file(store: Store, path: Path, content: bytes | None = None) -> None:
         store.load(input=content, format=fmt, base_iri=path.resolve().as_uri())
     except SyntaxError as e:
         raise DataError(syntax_message(path, fmt, content, e)) from None
+    except MemoryError as e:
+        raise DataError(too_large(path, e)) from None
     except (ValueError, OSError) as e:
         raise DataError(f"{path}: {e}") from None
+
+
+def too_large(path: Path, error: MemoryError) -> str:
+    """The parser holds one term at a time in a bounded buffer; a longer term is refused, not a crash."""
+    return f"{path}: cannot parse: a single term (literal or IRI) is longer than the parser accepts ({error})"
 
 
 def syntax_message(path: Path, fmt: RdfFormat, content: bytes, error: SyntaxError) -> str:

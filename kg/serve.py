@@ -153,7 +153,16 @@ class Endpoint:
             status, headers, body = _status(e), {"Content-Type": TEXT, **getattr(e, "headers", {})}, [f"{e}\n".encode()]
             note = " (time limit: worker killed and replaced)" if isinstance(e, QueryTimeout) else ""
         headers.update(self._cors(environ))
-        if isinstance(body, list):
+        if method == "HEAD":
+            # The headers of the GET reply and no body: waitress would send one, which the client
+            # would then read as the start of the next reply on the connection.
+            try:
+                headers["Content-Length"] = str(sum(len(chunk) for chunk in body))
+            except (QueryTimeout, WorkerDied) as e:  # the reply stopped half way, as the GET's would
+                status = _status(e) if isinstance(e, KgError) else 500
+                headers = {"Content-Type": TEXT, "Content-Length": "0"}
+            body = []
+        elif isinstance(body, list):
             headers["Content-Length"] = str(sum(len(chunk) for chunk in body))
         start_response(f"{status} {HTTPStatus(status).phrase}", list(headers.items()))
         if "X-SPARQL-MaxRows" in headers:
@@ -235,6 +244,8 @@ class Endpoint:
             request = json.loads(self._body(environ) or b"null")
         except ValueError as e:
             raise RequestError(400, f"the body is not JSON: {e}") from None
+        except RecursionError:
+            raise RequestError(400, "the body is not a question: JSON nested too deeply") from None
         if not isinstance(request, dict) or not isinstance(request.get("question"), str):
             raise RequestError(400, 'send a JSON object with the question, e.g. {"question": "what causes ITBS?"}')
         return self._run({"kind": "ask", "question": request["question"]})

@@ -11,6 +11,8 @@ first reading, in order of preference, that accounts for every word) -> compile 
 ['lateral side steps', 'side leg lifts', 'single-legged squat']
 """
 
+import sqlite3
+
 from kg.errors import QuestionError
 
 from .answer import Answer, Answerer, Item
@@ -24,12 +26,14 @@ __all__ = ["Answer", "Asker", "Item", "Lexicon", "load_lexicon"]
 MAX_WORDS = 60  # the longest question in the suites has 16; a pasted page is not a question
 
 
-def load_lexicon(graph, nlp, *, use_cache: bool = True) -> Lexicon:
+def load_lexicon(graph, nlp, *, use_cache: bool = True, rebuild: bool = False) -> Lexicon:
     """The lexicon of ``graph``: opened from its file when the inputs are unchanged, else read by SPARQL.
 
     The file is named by the code that builds lexicons as well as by the graph, so a change to
-    either builds a new one; a damaged or half-written file is rebuilt, never trusted.
+    either builds a new one; a damaged or half-written file is rebuilt, never trusted (``rebuild``:
+    it was found damaged after it opened). A cache that cannot be written is done without.
     """
+    import shutil
     import sqlite3
     import tempfile
     from pathlib import Path
@@ -37,13 +41,20 @@ def load_lexicon(graph, nlp, *, use_cache: bool = True) -> Lexicon:
     kind = f"lexicon-{_builder_digest()}.sqlite"
     if use_cache and hasattr(graph, "cache_path"):
         path = graph.cache_path(kind)
+        if not rebuild:
+            try:
+                return Lexicon.open(path)
+            except (sqlite3.Error, ValueError, KeyError, OSError):
+                pass
         try:
-            return Lexicon.open(path)
-        except (sqlite3.Error, ValueError, KeyError, OSError):
-            pass
-    else:
-        path = Path(tempfile.mkdtemp(prefix="kg-lexicon-")) / kind
-    return build_lexicon(graph, _tokenizer(nlp), path)
+            return build_lexicon(graph, _tokenizer(nlp), path)
+        except (OSError, sqlite3.OperationalError):
+            pass  # the cache folder cannot be written: build a private copy instead
+    folder = Path(tempfile.mkdtemp(prefix="kg-lexicon-"))
+    try:
+        return build_lexicon(graph, _tokenizer(nlp), folder / kind)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # the open connection keeps reading the unlinked file
 
 
 def _tokenizer(nlp):
@@ -78,11 +89,18 @@ class Asker:
     """Answers questions about one graph; loads the pipeline once, so each question is cheap."""
 
     def __init__(self, graph, *, use_cache: bool = True):
-        nlp = make_nlp()
         self.graph = graph
-        self.lexicon = load_lexicon(graph, nlp, use_cache=use_cache)
+        self.use_cache = use_cache
+        try:
+            self._load()
+        except sqlite3.DatabaseError:
+            self._load(rebuild=True)
+
+    def _load(self, rebuild: bool = False) -> None:
+        nlp = make_nlp()
+        self.lexicon = load_lexicon(self.graph, nlp, use_cache=self.use_cache, rebuild=rebuild)
         self.parser = Parser(self.lexicon, nlp)
-        self.answerer = Answerer(graph, self.lexicon)
+        self.answerer = Answerer(self.graph, self.lexicon)
 
     def parse(self, question: str) -> Parse:
         return self.parser(question)
@@ -103,6 +121,14 @@ class Asker:
 
     def ask(self, question: str) -> Answer:
         """Answer one question. Raises QuestionError when it has no words at all, or too many."""
+        try:
+            return self._ask(question)
+        except sqlite3.DatabaseError:
+            # The lexicon's file was damaged after it was opened: build it again from the graph.
+            self._load(rebuild=True)
+            return self._ask(question)
+
+    def _ask(self, question: str) -> Answer:
         question = "".join(c if c.isprintable() else " " for c in question)  # NUL, tabs, newlines
         words = len(question.split())
         if words > MAX_WORDS or len(question) > MAX_WORDS * 12:

@@ -34,9 +34,11 @@ def graph(cache_dir):
 
 @pytest.fixture()
 def fresh_cache(tmp_path, monkeypatch):
-    """An empty cache directory for tests that watch the cache itself."""
+    """An empty cache directory for tests that watch the cache itself: the folder it writes in."""
+    from kg import cache
+
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path / "cache"
+    return cache.directory()
 
 
 @pytest.fixture(scope="session")

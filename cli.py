@@ -234,6 +234,7 @@ def sparql(
     engine.check_read_only(text)
     if not allow_service:  # before the graph is opened, so a refusal is immediate
         engine.check_safe(text, "kg sparql --allow-service lets a query call the servers it names")
+    engine.check_shape(text)
     graph = _open(data, store, endpoint, timeout, partial=True)
     default = "table" if _terminal() else "tsv"
     fmt_name = fmt.value if fmt else None
@@ -343,6 +344,9 @@ def serve(
                                                       help="Let pages from ORIGIN call the server (repeatable; "
                                                            "* for any). Off by default.")] = None,
     ask: Annotated[bool, typer.Option("--ask/--no-ask", help="Answer questions at POST /ask.")] = True,
+    client_timeout: Annotated[float, typer.Option(
+        "--client-timeout", metavar="SECONDS", min=0.1, max=3600, callback=_seconds,
+        help="Time a client has to send a whole request (headers and body); slower ones are cut.")] = 10.0,
     data: DataOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -356,7 +360,7 @@ def serve(
     from kg.serve import serve as run
 
     settings = Settings(host=host, port=port, timeout=timeout, queue=queue, max_rows=max_rows,
-                        max_body=max_body, cors=tuple(cors or ()), ask=ask)
+                        max_body=max_body, cors=tuple(cors or ()), ask=ask, request_deadline=client_timeout)
     if workers is not None:
         settings.workers = workers
 

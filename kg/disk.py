@@ -6,12 +6,17 @@ reasoned over), and only when it is complete does CURRENT switch to it, by an at
 load killed half way leaves CURRENT, and so the previous store, untouched; the next load removes
 its leftovers. Readers open the current generation read-only, so any number of them can run while
 a load builds the next one. One load at a time: a second gets a one-line error, not a wait.
+
+A reader holds a shared lock on its generation's directory for as long as it runs (a server, and
+the workers it forks, included); a load deletes an old generation only when it can take that lock
+exclusively, so a generation in use is never deleted under its reader, and a later load removes it.
 """
 
 import fcntl
 import os
 import shutil
 import time
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -73,8 +78,34 @@ def load(files: Sequence[Path | str], directory: Path | str, prepare=None) -> di
 
 
 def open_store(directory: Path | str) -> KnowledgeGraph:
-    """The current generation of a store directory, opened read-only."""
+    """The current generation of a store directory, opened read-only and held (see above)."""
     directory = Path(directory)
+    for _ in range(3):
+        name = _current_name(directory)
+        generation = directory / name
+        try:
+            hold = os.open(generation, os.O_RDONLY | os.O_DIRECTORY)
+        except FileNotFoundError:
+            continue  # a load switched CURRENT and removed this one since we read it: read again
+        try:
+            fcntl.flock(hold, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(hold)
+            time.sleep(0.05)
+            continue  # a load is removing it right now
+        try:
+            store = Store.read_only(str(generation))
+        except (OSError, RuntimeError) as e:  # RocksDB reports damage as RuntimeError("Corruption: ...")
+            os.close(hold)
+            raise StoreError(f"{directory}: cannot open the store: {_first_line(e)}") from None
+        graph = KnowledgeGraph(store, key=name, path=generation)
+        # The lock lasts while this process or a fork of it keeps the descriptor open.
+        weakref.finalize(graph, os.close, hold)
+        return graph
+    raise StoreError(f"{directory}: the store changed while it was being opened; try again")
+
+
+def _current_name(directory: Path) -> str:
     current = directory / CURRENT
     try:
         name = current.read_text().strip()
@@ -88,12 +119,7 @@ def open_store(directory: Path | str) -> KnowledgeGraph:
     if not name.startswith(PREFIX) or "/" in name or not (directory / name / COMPLETE).is_file():
         raise StoreError(f"{directory}: the store is damaged ({CURRENT} names no complete generation: {name!r}); "
                          f"rebuild it with: kg load FILE... --store {directory}")
-    generation = directory / name
-    try:
-        store = Store.read_only(str(generation))
-    except (OSError, RuntimeError) as e:  # RocksDB reports damage as RuntimeError("Corruption: ...")
-        raise StoreError(f"{directory}: cannot open the store: {_first_line(e)}") from None
-    return KnowledgeGraph(store, key=name, path=generation)
+    return name
 
 
 def _prepare_directory(directory: Path) -> None:
@@ -189,7 +215,23 @@ def _remove_leftovers(directory: Path) -> None:
     keep = {current} | set([c.name for c in complete if c.name != current][-1:])
     for child in directory.iterdir():
         if child.name.startswith(PREFIX) and child.name not in keep:
-            shutil.rmtree(child, ignore_errors=True)
+            _remove_unless_held(child)
+
+
+def _remove_unless_held(generation: Path) -> None:
+    """Delete a generation no reader holds; one still in use stays for a later load to remove."""
+    try:
+        fd = os.open(generation, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return
+    else:
+        shutil.rmtree(generation, ignore_errors=True)
+    finally:
+        os.close(fd)
 
 
 def _first_line(error: Exception) -> str:

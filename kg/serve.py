@@ -33,7 +33,7 @@ from pyoxigraph import serialize as serialize_graph
 
 from . import sandbox, terms
 from .errors import KgError, QueryError, QueryTimeout, QuestionError, ReadOnlyError, RefusedError, RequestError
-from .sparql import check_read_only, check_safe, syntax_message
+from .sparql import check_read_only, check_safe, check_shape, syntax_message
 from .remote import STORE_DEFAULT_GRAPH
 from .workers import Overloaded, Pool, WorkerDied
 
@@ -75,6 +75,18 @@ class Settings:
     queue: int = 32  # requests that may wait for a free worker; more get 503
     cors: tuple[str, ...] = ()  # origins allowed to call from a browser page ("*" for any)
     ask: bool = True  # answer questions at /ask (loads the question parser in each worker)
+    request_deadline: float = 10.0  # seconds a client has to send a request's headers and body
+    idle_timeout: float = 30.0  # seconds a kept-alive connection may stay silent between requests
+
+    @property
+    def connections(self) -> int:
+        """Open connections at most: eight for each request that may run or wait, at least 100."""
+        return max(100, 8 * (self.workers + self.queue))
+
+    @property
+    def connections_per_client(self) -> int:
+        """Open connections one client address may hold: a quarter of all."""
+        return self.connections // 4
 
 
 def serve(graph, settings: Settings, announce=None) -> None:
@@ -103,7 +115,8 @@ def serve(graph, settings: Settings, announce=None) -> None:
     try:
         server = waitress.create_server(
             endpoint, host=settings.host, port=settings.port, threads=settings.workers + settings.queue + 4,
-            max_request_body_size=settings.max_body, ident="runner-kg", expose_tracebacks=False)
+            max_request_body_size=settings.max_body, ident="runner-kg", expose_tracebacks=False,
+            connection_limit=settings.connections, channel_timeout=settings.idle_timeout, cleanup_interval=1)
     except (OSError, ValueError) as e:  # in use, not ours, or a host name that does not resolve
         pool.close()
         raise KgError(f"cannot listen on {settings.host}:{settings.port}: "
@@ -112,6 +125,7 @@ def serve(graph, settings: Settings, announce=None) -> None:
     channel = _channel_class(endpoint)
     for listener in getattr(server, "servers", None) or [server]:  # several when a host name has several addresses
         listener.channel_class = channel
+        listener.maintenance = functools.partial(_maintenance, listener, listener.maintenance, settings)
     # On SIGTERM, requests in progress may finish within the query time limit before the workers stop.
     server.task_dispatcher.shutdown = functools.partial(server.task_dispatcher.shutdown, timeout=settings.timeout + 1)
     host, port = (server.effective_host, server.effective_port) if hasattr(server, "effective_port") else \
@@ -187,9 +201,7 @@ class Endpoint:
                                                     "style-src 'unsafe-inline'; connect-src 'self'"}, [self.page]
         if path == "/health":
             _allow(method, ("GET", "HEAD"))
-            health = {"status": "ok", "workers": self.pool.size, "idle": self.pool.idle, "restarts": self.pool.restarts,
-                      "network": "denied" if self.pool.confined is True else "open"}
-            return 200, {"Content-Type": "application/json"}, [json.dumps(health).encode()]
+            return self._health(environ)
         raise RequestError(404, f"no such page: {path}; the SPARQL endpoint is /sparql, questions go to POST /ask")
 
     def _sparql(self, environ, method: str):
@@ -224,7 +236,6 @@ class Endpoint:
         if len(text.encode()) > self.settings.max_body:
             raise RequestError(413, f"the query is longer than the {self.settings.max_body:,}-byte limit")
         check_read_only(text, "this endpoint")
-        check_safe(text, "this endpoint does not call other servers; query their endpoints directly")
         accept = environ.get("HTTP_ACCEPT")
         named = [v for k, v in params if k in ("format", "output")]
         if named:
@@ -235,7 +246,7 @@ class Endpoint:
         job = {"kind": "sparql", "query": text, "accept": accept, "base": _endpoint_url(environ),
                "default": [v for k, v in params if k == "default-graph-uri"] or None,
                "named": [v for k, v in params if k == "named-graph-uri"] or None}
-        return self._run(job)
+        return self._run(job, environ)
 
     def _ask(self, environ):
         if not self.settings.ask:
@@ -248,11 +259,30 @@ class Endpoint:
             raise RequestError(400, "the body is not a question: JSON nested too deeply") from None
         if not isinstance(request, dict) or not isinstance(request.get("question"), str):
             raise RequestError(400, 'send a JSON object with the question, e.g. {"question": "what causes ITBS?"}')
-        return self._run({"kind": "ask", "question": request["question"]})
+        return self._run({"kind": "ask", "question": request["question"]}, environ)
 
-    def _run(self, job: dict):
+    def _health(self, environ):
+        """200 when a worker answers a real query on the store, else 503 saying why: a load
+        balancer then sends the traffic elsewhere."""
+        health = {"status": "ok", "workers": self.pool.size, "idle": self.pool.idle, "restarts": self.pool.restarts,
+                  "network": "denied" if self.pool.confined is True else "open"}
+        job = {"kind": "sparql", "query": "ASK { ?s ?p ?o }", "accept": "application/sparql-results+json",
+               "base": _endpoint_url(environ), "default": None, "named": None}
         try:
-            reply = self.pool.call(job, self.settings.timeout)
+            reply = self.pool.call(job, min(self.settings.timeout, 5.0), "health " + environ.get("REMOTE_ADDR", ""))
+            body = b"".join(reply.body())
+            if reply.status != 200:
+                health.update(status="failing", error=body.decode("utf-8", "replace").strip())
+        except Overloaded as e:
+            health.update(status="busy", error=str(e))
+        except (QueryTimeout, WorkerDied) as e:
+            health.update(status="failing", error=f"a worker could not answer a query: {e}")
+        status = 200 if health["status"] == "ok" else 503
+        return status, {"Content-Type": "application/json"}, [json.dumps(health).encode()]
+
+    def _run(self, job: dict, environ):
+        try:
+            reply = self.pool.call(job, self.settings.timeout, environ.get("REMOTE_ADDR", ""))
         except Overloaded as e:
             raise RequestError(503, f"overloaded: {e}; try again shortly", {"Retry-After": "1"}) from None
         except QueryTimeout:
@@ -436,6 +466,18 @@ def _worker_setup(graph, settings: Settings):
 
 def _answer_query(graph, job: dict, out, max_rows: int) -> None:
     text = job["query"]
+    # Checked here, in the worker, not in the server's threads: the checks read the whole query,
+    # and a client sending many large ones then spends its own share of the workers, not the
+    # server's time for everyone.
+    try:
+        check_shape(text)
+        check_safe(text, "this endpoint does not call other servers; query their endpoints directly")
+    except RefusedError as e:
+        out.fail(403, str(e))
+        return
+    except QueryError as e:
+        out.fail(400, str(e))
+        return
     try:
         dataset = {key: None if job[name] is None else
                    [DefaultGraph() if iri == STORE_DEFAULT_GRAPH else NamedNode(iri) for iri in job[name]]
@@ -524,11 +566,25 @@ def _preload_error_messages() -> None:
         pass
 
 
+def _maintenance(server, maintenance, settings: Settings, now: float) -> None:
+    """waitress's own sweep (idle connections), and cut every client that has been sending one
+    request for longer than the deadline: a slow client cannot hold a connection open forever."""
+    maintenance(now)
+    for channel in list(server.active_channels.values()):
+        channel.check_deadline(time.monotonic())
+
+
 def _channel_class(endpoint: Endpoint):
     """waitress's connections, with its own rejections (a malformed request, headers or a body
-    over the limits) answered in one line and logged like every other request."""
+    over the limits) answered in one line and logged like every other request; at most
+    ``connections_per_client`` of them per client address; and a request that takes longer than
+    ``request_deadline`` to arrive is cut (slow clients)."""
     from waitress.channel import HTTPChannel
     from waitress.task import ErrorTask
+
+    settings = endpoint.settings
+    open_by_client: dict[str, int] = {}
+    lock = threading.Lock()
 
     limits = {413: f"the request body is larger than the {endpoint.settings.max_body:,}-byte limit",
               431: "the request line and headers are too large; send a long query as POST"}
@@ -551,6 +607,49 @@ def _channel_class(endpoint: Endpoint):
 
     class Channel(HTTPChannel):
         error_task_class = OneLineError
+        arriving: float | None = None  # when the request being received began to arrive
+        counted = False
+
+        def __init__(self, server, sock, addr, adj, map=None):
+            self.client = addr[0] if addr else "-"
+            with lock:
+                mine = open_by_client.get(self.client, 0)
+                if mine < settings.connections_per_client:
+                    open_by_client[self.client] = mine + 1
+                    self.counted = True
+            super().__init__(server, sock, addr, adj, map)
+            if not self.counted:
+                body = (f"too many connections from {self.client} (limit {settings.connections_per_client}); "
+                        "close some and try again\n").encode()
+                self.write_soon(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Retry-After: 1\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+                self.close_when_flushed = True
+                endpoint.log(f"{self.client} - - 503 0.0 ms (rejected: more than {settings.connections_per_client} "
+                             "connections from this client)")
+
+        def received(self, data):
+            if self.request is None and data:
+                self.arriving = time.monotonic()
+            result = super().received(data)
+            self.check_deadline(time.monotonic())
+            return result
+
+        def check_deadline(self, now: float) -> None:
+            if self.request is None or self.arriving is None or self.will_close:
+                return
+            if now - self.arriving > settings.request_deadline:
+                self.will_close = True
+                endpoint.log(f"{self.client} - - - {(now - self.arriving) * 1000:.1f} ms (cut: the request was not "
+                             f"complete after {settings.request_deadline:g} s)")
+
+        def del_channel(self, map=None):
+            if self.counted:
+                self.counted = False
+                with lock:
+                    open_by_client[self.client] -= 1
+                    if not open_by_client[self.client]:
+                        del open_by_client[self.client]
+            super().del_channel(map)
 
     return Channel
 

@@ -139,6 +139,42 @@ def _codepoint(match: re.Match) -> str:
     return chr(value) if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else match.group()
 
 
+#: The deepest nesting of { }, ( ) and [ ] a query may have, and the most operators and
+#: separators. pyoxigraph parses and evaluates recursively; past a few thousand levels of nesting,
+#: or long enough chains of operators (20,000 '+' or UNION), its stack overflows and the process
+#: dies (measured with pyoxigraph 0.5.13). Written and generated queries stay far below both.
+MAX_NESTING = 128
+MAX_OPERATORS = 4000
+_OPENING, _CLOSING = "{([", "})]"
+
+
+def check_shape(text: str) -> None:
+    """Refuse a query nested deeper than MAX_NESTING or with more than MAX_OPERATORS operators and
+    separators, before the engine sees it: a crash of the engine is no answer."""
+    depth = operators = 0
+    for token in tokens(text):
+        if token.kind != "other" or token.text.isspace():
+            continue
+        operators += 1
+        if token.text in _OPENING:
+            depth += 1
+            if depth > MAX_NESTING:
+                line, column = _position(text, token.start)
+                raise QueryError(f"query refused at line {line}, column {column}: nested deeper than "
+                                 f"{MAX_NESTING} levels of {{ }}, ( ) or [ ]")
+        elif token.text in _CLOSING:
+            depth = max(0, depth - 1)
+        if operators > MAX_OPERATORS:
+            line, column = _position(text, token.start)
+            raise QueryError(f"query refused at line {line}, column {column}: more than {MAX_OPERATORS:,} "
+                             "operators and separators; split it into smaller queries")
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 def check_safe(text: str, hint: str) -> None:
     """Refuse SERVICE: the engine would send a request to any address the query names, from this
     machine's side of the network (server-side request forgery). The processes that run queries
@@ -161,6 +197,7 @@ def run(graph, text: str, fmt: str | None = None, *, results_default: str = "tab
     check_read_only(text)
     if not allow_service:
         check_safe(text, "kg sparql --allow-service lets a query call the servers it names")
+    check_shape(text)
     try:
         results = graph.query(text)
     except SyntaxError as e:

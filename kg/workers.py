@@ -11,10 +11,10 @@ into a child that will never release it; the zygote has one thread, so its child
 and they share the loaded graph with it copy-on-write.
 """
 
+import collections
 import json
 import os
 import pickle
-import queue
 import select
 import signal
 import socket
@@ -106,17 +106,26 @@ class Pool:
     more raise Overloaded at once. ``confine()``, if given, runs once in the zygote before any
     worker exists, so that every worker inherits what it does (kg.sandbox.deny_network); what it
     returns, or the error it raised, is ``confined``.
+
+    Workers are shared out by client: one client holds at most ``share`` workers at once (half,
+    at least one) and at most ``queue_share`` places in the queue (a quarter, at least one), and a
+    free worker goes to the longest-waiting request whose client is under its share. So a client
+    sending runaway queries or word salads ties up its own share, and the others keep the rest.
     """
 
     def __init__(self, size: int, setup: Callable[[], Callable[[dict, Writer], None]], *, waiting: int,
                  confine: Callable[[], bool] | None = None):
         self.size = size
+        self.share = max(1, size // 2)
+        self.queue_share = max(1, waiting // 4)
         self._setup = setup
         self._max_waiting = waiting
-        self._waiting = 0
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._zygote_lock = threading.Lock()
-        self._idle: queue.LifoQueue = queue.LifoQueue()
+        self._idle: list[_Worker] = []
+        self._queue: collections.deque[_Ticket] = collections.deque()  # requests waiting, oldest first
+        self._running: collections.Counter = collections.Counter()  # client -> workers held
+        self._waiting_by: collections.Counter = collections.Counter()  # client -> tickets queued
         self._all: set[_Worker] = set()
         self.restarts = 0
         ours, theirs = socket.socketpair()
@@ -128,15 +137,16 @@ class Pool:
         self._zygote, self._zygote_pid = ours, pid
         self.confined: bool | str = json.loads(_receive(ours, None)[1])
         for _ in range(size):
-            self._idle.put(self._spawn())
+            self._idle.append(self._spawn())
 
-    def call(self, job: dict, timeout: float) -> Reply:
+    def call(self, job: dict, timeout: float, client: str = "") -> Reply:
         """Run ``job`` on a free worker and return its reply once the header is in.
 
+        ``client`` names who asks (the server uses the peer's address), for the shares above.
         Raises Overloaded, QueryTimeout (the worker is killed and replaced), or WorkerDied.
         """
         for attempt in (1, 2):  # a worker found dead (killed from outside, out of memory): once more, fresh
-            worker = self._acquire(timeout)
+            worker = self._acquire(timeout, client)
             deadline = time.monotonic() + timeout  # the time limit counts from when a worker has the job
             try:
                 _send(worker.sock, DATA, pickle.dumps(job))
@@ -159,7 +169,7 @@ class Pool:
 
     @property
     def idle(self) -> int:
-        return self._idle.qsize()
+        return len(self._idle)
 
     def close(self) -> None:
         """Stop every worker and the zygote."""
@@ -168,27 +178,57 @@ class Pool:
         self._zygote.close()
         _reap(self._zygote_pid)
 
-    def _acquire(self, timeout: float) -> "_Worker":
+    def _acquire(self, timeout: float, client: str) -> "_Worker":
+        deadline = time.monotonic() + timeout
         with self._lock:
-            if self._idle.empty() and self._waiting >= self._max_waiting:
-                raise Overloaded(f"{_count(self.size, 'worker')} busy and {_count(self._waiting, 'request')} waiting")
-            self._waiting += 1
-        try:
-            return self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise Overloaded(f"no worker came free within {timeout:g} s") from None
-        finally:
-            with self._lock:
-                self._waiting -= 1
+            if not self._may_start(client):
+                if len(self._queue) >= self._max_waiting:
+                    raise Overloaded(f"{_count(self.size, 'worker')} busy and "
+                                     f"{_count(len(self._queue), 'request')} waiting")
+                if self._waiting_by[client] >= self.queue_share:
+                    raise Overloaded(f"this client already has {_count(self._running[client], 'request')} "
+                                     f"running and {self._waiting_by[client]} waiting")
+            ticket = _Ticket(client)
+            self._queue.append(ticket)
+            self._waiting_by[client] += 1
+            try:
+                while not (self._idle and self._running[client] < self.share and self._first_eligible() is ticket):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise Overloaded(f"no worker came free within {timeout:g} s")
+                    self._lock.wait(left)
+            finally:
+                self._queue.remove(ticket)
+                self._waiting_by[client] -= 1
+                self._lock.notify_all()  # the next in line may be eligible now
+            self._running[client] += 1
+            worker = self._idle.pop()
+            worker.client = client
+            return worker
+
+    def _may_start(self, client: str) -> bool:
+        """Whether a request from ``client`` would get a worker at once."""
+        return bool(self._idle) and self._running[client] < self.share and self._first_eligible() is None
+
+    def _first_eligible(self):
+        return next((t for t in self._queue if self._running[t.client] < self.share), None)
+
+    def _give_back(self, worker: "_Worker", replacement: "_Worker | None") -> None:
+        with self._lock:
+            self._running[worker.client] -= 1
+            if not self._running[worker.client]:
+                del self._running[worker.client]
+            self._idle.append(replacement or worker)
+            self._lock.notify_all()
 
     def _release(self, worker: "_Worker") -> None:
-        self._idle.put(worker)
+        self._give_back(worker, None)
 
     def _replace(self, worker: "_Worker") -> None:
         worker.kill()
         self._all.discard(worker)
         self.restarts += 1
-        self._idle.put(self._spawn())
+        self._give_back(worker, self._spawn())
 
     def _spawn(self) -> "_Worker":
         with self._zygote_lock:
@@ -214,9 +254,19 @@ class _Failure(Reply):
         yield (self.message + "\n").encode()
 
 
+class _Ticket:
+    """A request's place in the queue (compared by identity: a client may have several)."""
+
+    __slots__ = ("client",)
+
+    def __init__(self, client: str):
+        self.client = client
+
+
 class _Worker:
     def __init__(self, pid: int, sock: socket.socket):
         self.pid, self.sock = pid, sock
+        self.client = ""  # who holds it while it runs a job
 
     def kill(self) -> None:
         try:

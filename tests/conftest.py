@@ -113,13 +113,17 @@ class Server:
                 self._listening.set()
 
     def request(self, method: str, path: str, body: bytes | str | None = None, headers: dict | None = None,
-                timeout: float = 60):
-        """(status, headers as a lower-cased dict, body bytes) of one request, sent as given."""
+                timeout: float = 60, source: str | None = None):
+        """(status, headers as a lower-cased dict, body bytes) of one request, sent as given.
+
+        ``source`` is the loopback address to send from (127.0.0.2 ...): another client, as the
+        server's per-client shares see it."""
         import http.client
         import urllib.parse
 
         parts = urllib.parse.urlsplit(self.url)
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout,
+                                                source_address=(source, 0) if source else None)
         try:
             connection.request(method, path, body=body.encode() if isinstance(body, str) else body,
                                headers=headers or {})

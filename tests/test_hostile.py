@@ -1,13 +1,20 @@
 """Hostile and careless inputs: files that are not files, entity bombs, huge terms, odd options,
-damaged caches and stores. Each gets one line and a non-zero exit, within seconds and bounded
-memory; nothing of the user's is deleted."""
+damaged caches and stores, and clients that attack the server. Each file or option gets one line
+and a non-zero exit, within seconds and bounded memory; nothing of the user's is deleted; and one
+client cannot take the server from the others."""
 
+import json
 import os
 import resource
+import shutil
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -253,3 +260,121 @@ def test_hostile_deeply_nested_json_to_ask_is_400(server):
     body = "[" * 20_000 + "]" * 20_000
     status, _, reply = server.request("POST", "/ask", body, {"Content-Type": "application/json"})
     assert status == 400 and b"nested too deeply" in reply
+
+
+# -- kg serve under abuse ---------------------------------------------------------------------------
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+DIRECT = {"Content-Type": "application/sparql-query"}
+ATTACKER = "127.0.0.2"  # another client, as the server sees it: Linux routes all of 127/8 to loopback
+
+
+def _health(server) -> dict:
+    return json.loads(server.request("GET", "/health")[2])
+
+
+def _workers(server) -> set[int]:
+    from .test_serve import _children
+
+    return {w for z in _children(server.process.pid) for w in _children(z)}
+
+
+def test_hostile_one_client_cannot_take_every_worker(start_server):
+    server = start_server("--workers", "2", "--timeout", "3", "--no-ask")
+    attacker = []
+    threads = [threading.Thread(target=lambda: attacker.append(
+        server.request("POST", "/sparql", RUNAWAY, DIRECT, source=ATTACKER)[0])) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 3
+    while _health(server)["idle"] > 1 and time.monotonic() < deadline:
+        time.sleep(0.02)  # until a runaway query has a worker
+    answered = []
+    for _ in range(10):
+        started = time.monotonic()
+        status = server.request("GET", "/sparql?query=ASK%7B%7D")[0]
+        answered.append((status, time.monotonic() - started))
+    for thread in threads:
+        thread.join()
+    assert all(status == 200 and seconds < 1.5 for status, seconds in answered), answered
+    assert sorted(attacker) == [503, 503]  # both stopped by the time limit, one after the other
+
+
+@pytest.mark.parametrize("query, message", [
+    ("SELECT * WHERE " + "{" * 6000 + " ?s ?p ?o " + "}" * 6000, "nested deeper than 128 levels"),
+    ("SELECT * WHERE { FILTER(1" + "+1" * 20000 + ") }", "more than 4,000 operators"),
+])
+def test_hostile_query_too_deep_for_the_engine_is_refused_before_it(server, cli, query, message):
+    before = _health(server)["restarts"]
+    for _ in range(5):
+        status, _, body = server.request("POST", "/sparql", query, DIRECT)
+        assert status == 400 and message in body.decode() and "line 1, column" in body.decode()
+    assert _health(server)["restarts"] == before  # no worker crashed
+    result = kg("sparql", query)
+    one_line_error(result, message)
+
+
+def test_hostile_slow_clients_are_cut_and_cannot_hold_every_connection(start_server):
+    from kg.serve import Settings
+
+    server = start_server("--workers", "2", "--client-timeout", "1", "--no-ask")
+    port = int(server.url.rsplit(":", 1)[1])
+    allowed = Settings(workers=2).connections_per_client
+    slow = []
+    for _ in range(allowed + 10):
+        s = socket.create_connection(("127.0.0.1", port), timeout=5, source_address=(ATTACKER, 0))
+        s.sendall(b"GET /sparql?query=ASK")  # and never the rest
+        slow.append(s)
+    assert server.request("GET", "/sparql?query=ASK%7B%7D")[0] == 200  # others still get in
+    refused = 0
+    for s in slow[allowed:]:
+        reply = s.recv(4096)
+        refused += reply.startswith(b"HTTP/1.1 503") and b"too many connections" in reply
+    assert refused == 10
+    time.sleep(2.5)  # past the client timeout, and a sweep
+    cut = 0
+    for s in slow[:allowed]:
+        try:
+            cut += s.recv(4096) == b""
+        except ConnectionResetError:
+            cut += 1
+    assert cut == allowed
+    assert any("cut: the request was not complete after 1 s" in line for line in server.lines)
+    for s in slow:
+        s.close()
+
+
+def test_hostile_store_reloaded_twice_under_a_server_keeps_serving(start_server, tmp_path):
+    data = tmp_path / "data.ttl"
+    data.write_text(OK_TTL)
+    store = tmp_path / "store"
+    load_store([data], store)
+    server = start_server("--store", str(store), "--workers", "1", "--no-ask")
+    served = open_store(store).key
+    for _ in range(2):
+        assert kg("load", str(data), "--store", str(store), "--no-parser").returncode == 0
+    assert (store / served).exists()  # still held by the server: not deleted under it
+    for worker in _workers(server):
+        os.kill(worker, signal.SIGKILL)  # its replacement opens the server's generation again
+    time.sleep(0.2)
+    query = "/sparql?query=" + urllib.parse.quote("ASK { kg:Trail kg:engages kg:Glutes }")
+    assert server.request("GET", query)[0] == 200
+    assert _health(server)["status"] == "ok"
+    server.stop()
+    assert kg("load", str(data), "--store", str(store), "--no-parser").returncode == 0
+    assert not (store / served).exists()  # released: the next load removes it
+
+
+def test_hostile_health_fails_when_no_worker_can_answer(start_server, tmp_path):
+    data = tmp_path / "data.ttl"
+    data.write_text(OK_TTL)
+    store = tmp_path / "store"
+    load_store([data], store)
+    server = start_server("--store", str(store), "--workers", "1", "--no-ask")
+    assert _health(server)["status"] == "ok"
+    shutil.rmtree(store / open_store(store).key)  # gone from under it, as by hand
+    for worker in _workers(server):
+        os.kill(worker, signal.SIGKILL)
+    time.sleep(0.2)
+    status, _, body = server.request("GET", "/health")
+    assert status == 503 and json.loads(body)["status"] == "failing"

@@ -153,11 +153,15 @@ def test_service_sandbox_keeps_local_sockets():
 
 
 @needs_sandbox
-def test_service_server_workers_cannot_call_out_even_past_the_check(graph, listener):
-    """The server's own worker code, handed a SERVICE query directly (as if the check had a gap):
-    the engine's connection is refused by the kernel, and the reply is a 403 naming SERVICE."""
+def test_service_server_workers_cannot_call_out_even_past_the_check(graph, listener, monkeypatch):
+    """The server's own worker code, with the query check switched off (as if it had a gap), handed
+    a SERVICE query: the engine's connection is refused by the kernel, and the reply is a 403
+    naming SERVICE."""
+    from kg import serve
     from kg.serve import Settings, _worker_setup
     from kg.workers import Pool
+
+    monkeypatch.setattr(serve, "check_safe", lambda text, hint: None)  # the workers fork with it
 
     pool = Pool(1, lambda: _worker_setup(graph, Settings(ask=False)), waiting=1, confine=sandbox.deny_network)
     try:

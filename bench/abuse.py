@@ -9,7 +9,10 @@ queries for PHASE seconds alone, then during each abuse sent from another addres
 Reports the normal client's requests per second in each phase and its ratio to the phase alone,
 its p95 latency, what the attacker got, and the workers restarted. With --compare DIR, a second
 checkout (e.g. a worktree of an older commit) is run the same way right after, for a side-by-side
-ratio on the same machine.
+ratio on the same machine. The attacker runs in its own process, so the normal client does not
+share an interpreter lock with it, at nice 10: it stands for a client on another machine, whose
+own CPU should not count against the server (the machine has two cores for everything here).
+--attacker-nice 0 measures it at equal priority.
 
     .venv/bin/python bench/abuse.py [--phase 15] [--workers 2] [--compare /tmp/orig]
 """
@@ -17,6 +20,7 @@ ratio on the same machine.
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import socket
@@ -135,7 +139,23 @@ def abuses(words: list[str]) -> dict:
                                                                     json.dumps({"question": salad(rng, words)}), ask)] * 2,
         "nested": lambda port, stop, out: [lambda: attacker_requests(port, stop, out, "POST", "/sparql", NESTED, direct)] * 2,
         "slow": lambda port, stop, out: [lambda: slow_connections(port, stop, out)],
+        "flood": lambda port, stop, out: [lambda: attacker_requests(port, stop, out, "GET", "/sparql?query=ASK%7B%7D", None)] * 2,
     }
+
+
+def attack(name: str, port: int, words: list[str], stop, results, nice: int) -> None:
+    """The attacker's process: run one abuse until ``stop`` is set, then report what it got."""
+    os.nice(nice)
+    outcomes = Counter()
+    halt = threading.Event()
+    threads = [threading.Thread(target=target, daemon=True) for target in abuses(words)[name](port, halt, outcomes)]
+    for thread in threads:
+        thread.start()
+    stop.wait()
+    halt.set()
+    for thread in threads:
+        thread.join(30)
+    results.put(dict(outcomes))
 
 
 def restarts(port: int) -> int:
@@ -144,7 +164,7 @@ def restarts(port: int) -> int:
     return json.loads(connection.getresponse().read())["restarts"]
 
 
-def run(checkout: Path, workers: int, phase: float) -> list[dict]:
+def run(checkout: Path, workers: int, phase: float, nice: int) -> list[dict]:
     questions = [json.loads(line)["q"] for line in SUITE.read_text(encoding="utf-8").splitlines() if line.strip()]
     words = sorted({w.strip("?,.") for q in questions for w in q.split()})
     process, port = start(checkout, workers)
@@ -152,20 +172,20 @@ def run(checkout: Path, workers: int, phase: float) -> list[dict]:
     try:
         baseline = normal_client(port, phase, questions)
         rows.append({"phase": "alone", **baseline, "ratio": 1.0, "attacker": {}, "restarts": 0})
-        for name, make in abuses(words).items():
+        context = multiprocessing.get_context("fork")
+        for name in abuses(words):
             before = restarts(port)
-            stop, outcomes = threading.Event(), Counter()
-            threads = [threading.Thread(target=target, daemon=True) for target in make(port, stop, outcomes)]
-            for thread in threads:
-                thread.start()
+            stop, results = context.Event(), context.Queue()
+            attacker = context.Process(target=attack, args=(name, port, words, stop, results, nice))
+            attacker.start()
             time.sleep(1)  # let the attack take hold
             measured = normal_client(port, phase, questions)
             stop.set()
-            for thread in threads:
-                thread.join(30)
+            outcomes = results.get(timeout=60)
+            attacker.join(30)
             time.sleep(2)
             rows.append({"phase": name, **measured, "ratio": measured["rps"] / baseline["rps"],
-                         "attacker": dict(outcomes), "restarts": restarts(port) - before})
+                         "attacker": outcomes, "restarts": restarts(port) - before})
     finally:
         process.terminate()
         process.wait(30)
@@ -177,15 +197,17 @@ def main() -> None:
     parser.add_argument("--phase", type=float, default=15)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--compare", type=Path, help="another checkout to run the same way, after this one")
+    parser.add_argument("--attacker-nice", type=int, default=10)
     args = parser.parse_args()
     checkouts = [ROOT] + ([args.compare] if args.compare else [])
-    print(f"normal client alone, then during each abuse; {args.phase:g} s per phase, {args.workers} workers")
+    print(f"normal client alone, then during each abuse; {args.phase:g} s per phase, {args.workers} workers, "
+          f"attacker at nice {args.attacker_nice}")
     print("| checkout | phase | normal req/s | ratio to alone | normal p95 ms | normal non-200 | attacker got | workers restarted |")
     print("| --- | --- | ---: | ---: | ---: | --- | --- | ---: |")
     for checkout in checkouts:
         label = subprocess.run(["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"], capture_output=True,
                                text=True).stdout.strip() or str(checkout)
-        for row in run(checkout, args.workers, args.phase):
+        for row in run(checkout, args.workers, args.phase, args.attacker_nice):
             other = {k: v for k, v in row["statuses"].items() if k != 200}
             print(f"| {label} | {row['phase']} | {row['rps']:.0f} | {row['ratio']:.2f} | {row['p95_ms']:.1f} | "
                   f"{other or '-'} | {row['attacker'] or '-'} | {row['restarts']} |", flush=True)

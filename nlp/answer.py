@@ -120,7 +120,8 @@ class Answerer:
         shown = Frame(frame.type, frame.parse, frame.entities, readings)
         entities = self._entities(shown)
         text = self._relation_text(shown, answers, via, found_by) + self._details(answers)
-        count = len(answers) if frame.type == "count" else None
+        # None found is not "none exist": the graph may simply not record them (open world).
+        count = len(answers) if frame.type == "count" and answers else None
         suggestions = [] if answers else self._examples()
         return Answer(frame.parse.question, True, frame.type, entities, "\n\n".join(queries), answers,
                       None, count, text, suggestions, frame.explain)
@@ -164,8 +165,8 @@ class Answerer:
             return f"{self.lex.label(cls).capitalize()} ({len(answers)}): {names}." if answers else \
                 f"I don't know any {self.lex.label(cls)} in the graph."
         reading = frame.readings[0]
-        if frame.type == "count":
-            return f"{len(answers)}" + (f": {names}." if answers else ".")
+        if frame.type == "count" and answers:
+            return f"{len(answers)}: {names}."
         if not answers:
             return f"I don't know: the graph does not say {self._asked(reading)}. " + self._can_answer()
         if len(reading.hops) == 1 and len(frame.readings) == 1:

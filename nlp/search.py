@@ -318,6 +318,10 @@ def _score(anchor, relations, props, directions, answer_class, intermediate, lex
             if not lex.compatible(nodes[current].cls, near):
                 return None
             score += 2
+        if last and not forward and not implied and relation.text.lower() == parse.qword:
+            # The question word asks for the far end of the property it is a phrase of ("where":
+            # the region a muscle is located in, not the muscles located in a region).
+            return None
         name = "answer" if last else f"x{i + 1}"
         nodes[name] = Node(cls=far)
         if last and answer_class is not None:

@@ -148,3 +148,35 @@ def test_understanding_too_many_things_at_once_is_refused(asker):
     answer = ask(asker, "what helps prevent tone strengthen relieve stabilize the glutes hamstrings quads adductors calves")
     assert not answer.understood
     assert "one or two things at a time" in answer.text
+
+
+# -- question words and counts ----------------------------------------------------------------------
+
+def test_understanding_a_question_word_asks_for_the_range_of_its_property(asker):
+    """"where" is a phrase of located in (muscle -> region): the answer is the region, never the
+    muscles located in a region, however the other words are read."""
+    answer = ask(asker, "where on the leg are the hamstrings?")
+    assert answer.answers
+    assert all(asker.lexicon.is_a(a.iri, KG + "BodyRegion") for a in answer.answers)
+
+
+def test_understanding_a_question_word_declared_in_turtle_asks_for_its_range(tmp_path):
+    """The rule follows the phrase to whichever property declares it: declared on a new property
+    in Turtle, "where" asks for that property's range."""
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("""@prefix kg: <https://w3id.org/runner-kg/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+kg:trainedAt a owl:ObjectProperty ; rdfs:label "trained at"@en ;
+    rdfs:domain kg:Exercise ; rdfs:range kg:BodyRegion ; kg:phrase "where"@en .
+kg:SumoSquats kg:trainedAt kg:InnerThigh .
+""")
+    answer = Asker(open_graph([extra])).ask("where are sumo squats?")
+    assert iris(answer) == {"InnerThigh"}
+
+
+def test_understanding_a_count_of_nothing_found_claims_nothing(asker):
+    """Open world: that the graph records no such thing does not make the count zero."""
+    answer = ask(asker, "how many muscles does standing strengthen?")
+    assert answer.understood and answer.count is None and not answer.answers
+    assert answer.text.startswith("I don't know")

@@ -201,8 +201,11 @@ def chain(frame, anchor: Mention, relations, answer_class, slot_classes, lex, im
     if not options and len(ordered) > 1:
         # Nearest is not always first ("the muscles used while standing stabilize"): any order the
         # schema accepts will do.
+        tried = {tuple(tuple(r.iris) for r in ordered)}
         for order in itertools.permutations(ordered):
-            if list(order) != ordered:
+            key = tuple(tuple(r.iris) for r in order)  # the same words swapped read the same
+            if key not in tried:
+                tried.add(key)
                 options += _options(anchor, list(order), answer_class, intermediate, lex, frame.parse)
     if not options and implied:
         return _implied_tiers(frame, anchor, ordered, answer_class, intermediate, lex)

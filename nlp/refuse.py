@@ -33,9 +33,9 @@ def ambiguous_name(parse: Parse, entities, lex):
         if after is None or before in DO_SUPPORT or before in WH_WORDS or before in ("that", "who"):
             continue  # "does running tone ...", "the muscles that running works": the word after is a verb
         following = [i for i in range(after.end, len(parse.words))
-                     if parse.words[i].strip() and parse.words[i] not in ARTICLES | PRONOUNS][:1]
+                     if parse.words[i].strip() and parse.words[i] not in ARTICLES | PRONOUNS | {"which", "what"}][:1]
         if any(m.start in following for m in parse.mentions if m.kind in ("entity", "class")):
-            continue  # "running tones the thighs": a word with an object after it is a verb
+            continue  # "running tones the thighs", "lunges work which muscles": a word with an object after it is a verb
         word = parse.norms[after.start]
         if not carries_meaning(parse, after.start, lex):
             continue

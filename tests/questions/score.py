@@ -90,9 +90,10 @@ def asserts_nothing(answer) -> bool:
 def summary(scores: list[Score]) -> dict:
     n = len(scores)
     booleans = [s for s in scores if s.kind == "boolean"]
-    by_category = {}
+    by_category, by_kind = {}, {}
     for s in scores:
         by_category.setdefault(s.category, []).append(s.f1)
+        by_kind.setdefault(s.kind, []).append(s.f1)
     return {
         "questions": n,
         "macro_precision": sum(s.precision for s in scores) / n,
@@ -100,6 +101,7 @@ def summary(scores: list[Score]) -> dict:
         "macro_f1": sum(s.f1 for s in scores) / n,
         "yes_no_accuracy": sum(s.f1 for s in booleans) / len(booleans) if booleans else None,
         "by_category": {c: sum(v) / len(v) for c, v in sorted(by_category.items())},
+        "by_kind": {k: sum(v) / len(v) for k, v in sorted(by_kind.items())},
     }
 
 

@@ -109,8 +109,9 @@ class Parser:
                 else span.label_
             mentions.append(Mention(kind, span.start, span.end, question[span.start_char:span.end_char],
                                     iris, span.start_char, span.end_char, best))
-        mentions = self._split_relations(doc, question, mentions)
-        covered = {i for m in mentions for i in range(m.start, m.end)}
+        mentions = _restatements(self._split_relations(doc, question, mentions), words)
+        covered = {i for m in mentions for i in range(m.start, m.end)} | \
+            {i for m in mentions for start, end in m.also for i in range(start, end)}
         qword, command = _question_word(words)
         form = _form(words, qword, command)
         unknown, partial = _leftovers(doc, question, covered | idioms, self.vocabulary, words)
@@ -329,3 +330,18 @@ def _leftovers(doc, question: str, covered: set[int], vocabulary: set[str], word
         else:
             unknown.append(mention)
     return unknown, partial
+
+
+def _restatements(mentions: list[Mention], words: list[str]) -> list[Mention]:
+    """A name restated right after itself in another form, set off only by punctuation ("runner's
+    knee (patellofemoral pain syndrome)", "PFPS - runner's knee"): one mention of one thing."""
+    kept: list[Mention] = []
+    for m in mentions:
+        last = next((k for k in reversed(kept) if k.kind == "entity"), None)
+        if m.kind == "entity" and last is not None and set(m.iris) == set(last.iris) and \
+                not any(c.isalnum() for w in words[last.end:m.start] for c in w) and \
+                not any(k.start >= last.end and k.end <= m.start for k in kept):
+            last.also.append((m.start, m.end))
+            continue
+        kept.append(m)
+    return kept

@@ -180,3 +180,18 @@ def test_understanding_a_count_of_nothing_found_claims_nothing(asker):
     answer = ask(asker, "how many muscles does standing strengthen?")
     assert answer.understood and answer.count is None and not answer.answers
     assert answer.text.startswith("I don't know")
+
+
+@pytest.mark.parametrize("question", [
+    "what is runner's knee (patellofemoral pain syndrome)?",
+    "PFPS - runner's knee: what is it?",
+])
+def test_understanding_a_name_restated_in_another_form_is_one_thing(asker, question):
+    answer = ask(asker, question)
+    assert answer.type == "definition" and iris(answer) == {"RunnersKnee"}
+
+
+def test_understanding_two_names_of_one_thing_joined_by_a_word_are_not_merged(asker):
+    """Only punctuation sets off a restatement; 'and' joins two mentions, as the user wrote."""
+    parse = asker.parse("runner's knee and PFPS")
+    assert len(parse.of("entity")) == 2

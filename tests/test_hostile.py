@@ -344,19 +344,29 @@ def test_hostile_slow_clients_are_cut_and_cannot_hold_every_connection(start_ser
         s.close()
 
 
-def test_hostile_store_reloaded_twice_under_a_server_keeps_serving(start_server, tmp_path):
+@pytest.fixture()
+def served_store(start_server, tmp_path):
+    """(data file, store directory, server) for a one-worker kg serve --store over a fresh store."""
     data = tmp_path / "data.ttl"
     data.write_text(OK_TTL)
     store = tmp_path / "store"
     load_store([data], store)
-    server = start_server("--store", str(store), "--workers", "1", "--no-ask")
+    return data, store, start_server("--store", str(store), "--workers", "1", "--no-ask")
+
+
+def _kill_workers(server) -> None:
+    for worker in _workers(server):
+        os.kill(worker, signal.SIGKILL)  # as the out-of-memory killer would; the pool forks a replacement
+    time.sleep(0.2)
+
+
+def test_hostile_store_reloaded_twice_under_a_server_keeps_serving(served_store):
+    data, store, server = served_store
     served = open_store(store).key
     for _ in range(2):
         assert kg("load", str(data), "--store", str(store), "--no-parser").returncode == 0
     assert (store / served).exists()  # still held by the server: not deleted under it
-    for worker in _workers(server):
-        os.kill(worker, signal.SIGKILL)  # its replacement opens the server's generation again
-    time.sleep(0.2)
+    _kill_workers(server)  # the replacement opens the server's generation again
     query = "/sparql?query=" + urllib.parse.quote("ASK { kg:Trail kg:engages kg:Glutes }")
     assert server.request("GET", query)[0] == 200
     assert _health(server)["status"] == "ok"
@@ -365,16 +375,10 @@ def test_hostile_store_reloaded_twice_under_a_server_keeps_serving(start_server,
     assert not (store / served).exists()  # released: the next load removes it
 
 
-def test_hostile_health_fails_when_no_worker_can_answer(start_server, tmp_path):
-    data = tmp_path / "data.ttl"
-    data.write_text(OK_TTL)
-    store = tmp_path / "store"
-    load_store([data], store)
-    server = start_server("--store", str(store), "--workers", "1", "--no-ask")
+def test_hostile_health_fails_when_no_worker_can_answer(served_store):
+    _, store, server = served_store
     assert _health(server)["status"] == "ok"
     shutil.rmtree(store / open_store(store).key)  # gone from under it, as by hand
-    for worker in _workers(server):
-        os.kill(worker, signal.SIGKILL)
-    time.sleep(0.2)
+    _kill_workers(server)
     status, _, body = server.request("GET", "/health")
     assert status == 503 and json.loads(body)["status"] == "failing"

@@ -48,10 +48,8 @@ def read_bytes(path: Path) -> bytes:
     """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
     except OSError as e:
-        raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
+        raise _unreadable(path, e) from None
     try:
         _require_regular(path, os.fstat(fd).st_mode)
     except DataError:
@@ -62,7 +60,7 @@ def read_bytes(path: Path) -> bytes:
         try:
             content = f.read()
         except OSError as e:
-            raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
+            raise _unreadable(path, e) from None
     if rdf_format(path) == RdfFormat.RDF_XML:
         refuse_entities(path, content)
     return content
@@ -72,11 +70,15 @@ def check_file(path: Path) -> None:
     """Refuse, by name, what is missing or not a regular file, before a parser opens it."""
     try:
         mode = path.stat().st_mode
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
     except OSError as e:
-        raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
+        raise _unreadable(path, e) from None
     _require_regular(path, mode)
+
+
+def _unreadable(path: Path, error: OSError) -> DataError:
+    if isinstance(error, FileNotFoundError):
+        return DataError(f"{path}: no such file")
+    return DataError(f"{path}: cannot read: {error.strerror or error}")
 
 
 def _require_regular(path: Path, mode: int) -> None:

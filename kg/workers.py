@@ -181,7 +181,7 @@ class Pool:
     def _acquire(self, timeout: float, client: str) -> "_Worker":
         deadline = time.monotonic() + timeout
         with self._lock:
-            if not self._may_start(client):
+            if not (self._idle and self._running[client] < self.share and self._first_eligible() is None):  # must wait
                 if len(self._queue) >= self._max_waiting:
                     raise Overloaded(f"{_count(self.size, 'worker')} busy and "
                                      f"{_count(len(self._queue), 'request')} waiting")
@@ -205,10 +205,6 @@ class Pool:
             worker = self._idle.pop()
             worker.client = client
             return worker
-
-    def _may_start(self, client: str) -> bool:
-        """Whether a request from ``client`` would get a worker at once."""
-        return bool(self._idle) and self._running[client] < self.share and self._first_eligible() is None
 
     def _first_eligible(self):
         return next((t for t in self._queue if self._running[t.client] < self.share), None)

@@ -5,6 +5,8 @@ Nothing here is about running or anatomy; every domain word comes from the graph
 
 WH_WORDS = {"what", "which", "who", "whom", "where", "when", "why", "how", "whats"}
 HOW_MODIFIERS = {"many", "much", "long", "often"}
+#: Question words that stand before a noun, as its determiner ("which muscles").
+WH_DETERMINERS = {"what", "which"}
 AUXILIARIES = {"is", "are", "am", "was", "were", "does", "do", "did", "can", "could", "will", "would",
                "should", "shall", "may", "might", "must", "has", "have", "had", "isnt", "arent", "doesnt",
                "dont", "cant", "wont", "ca", "wo"}

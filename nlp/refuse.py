@@ -7,7 +7,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .frame import Frame
-from .grammar import ARTICLES, DO_SUPPORT, PRONOUNS, RESTRICTIVE, WH_WORDS, number
+from .grammar import ARTICLES, DO_SUPPORT, PRONOUNS, RESTRICTIVE, WH_DETERMINERS, WH_WORDS, number
 from .lexicon import Lexicon
 from .parse import Mention, Parse
 from .words import carries_meaning, next_to
@@ -33,7 +33,7 @@ def ambiguous_name(parse: Parse, entities, lex):
         if after is None or before in DO_SUPPORT or before in WH_WORDS or before in ("that", "who"):
             continue  # "does running tone ...", "the muscles that running works": the word after is a verb
         following = [i for i in range(after.end, len(parse.words))
-                     if parse.words[i].strip() and parse.words[i] not in ARTICLES | PRONOUNS | {"which", "what"}][:1]
+                     if parse.words[i].strip() and parse.words[i] not in ARTICLES | PRONOUNS | WH_DETERMINERS][:1]
         if any(m.start in following for m in parse.mentions if m.kind in ("entity", "class")):
             continue  # "running tones the thighs", "lunges work which muscles": a word with an object after it is a verb
         word = parse.norms[after.start]

@@ -52,6 +52,24 @@ class Account:
         return out
 
 
+def asks_relation(parse: Parse, mention: Mention) -> bool:
+    """Whether the mention is the question word opening the question, as a phrase of a relation
+    ("why" asks for a cause, "where" for a place): then it says what is asked, and a reading must
+    reach the answer through that relation."""
+    opening = next((i for i, w in enumerate(parse.words) if w.strip() and any(c.isalnum() for c in w)), None)
+    return (parse.form == "wh" and mention.start == opening and mention.end == opening + 1
+            and parse.words[mention.start] == parse.qword)
+
+
+def _reaches(hop: Hop, prop: str, answer: str, lex: Lexicon) -> bool:
+    """Whether the hop reaches the answer as the range of ``prop`` (either way round)."""
+    family, flipped = lex.canonical(prop)
+    hop_family, hop_flipped = lex.canonical(hop.prop)
+    if family != hop_family:
+        return False
+    return (hop.object if flipped == hop_flipped else hop.subject) == answer
+
+
 def account(parse: Parse, lex: Lexicon, used: list[tuple[Mention, str]], extra: dict[int, str] | None = None) \
         -> Account:
     """Explain the words of ``parse`` given the mentions a frame uses, each with what it stands for
@@ -74,15 +92,16 @@ def account(parse: Parse, lex: Lexicon, used: list[tuple[Mention, str]], extra: 
             if times:
                 for j in before[before.index(times[-1]):]:
                     result.explained.setdefault(j, "the graph's topic, named in passing")
-        elif mention.kind == "relation" and all(
+        elif mention.kind == "relation" and not asks_relation(parse, mention) and all(
                 w in STOP_WORDS or n in LIGHT_VERBS or w in FUNCTION_WORDS or grammatical(w) or not w.strip()
                 for w, n in zip(parse.words[mention.start:mention.end], parse.norms[mention.start:mention.end])):
             for i in range(mention.start, mention.end):
                 result.explained.setdefault(i, "a light verb or preposition")
+    asked = {m.start for m in parse.mentions if m.kind == "relation" and asks_relation(parse, m)}
     for i, word in enumerate(parse.words):
         if i in result.explained or not word.strip():
             continue
-        if carries_meaning(parse, i, lex):
+        if i in asked or carries_meaning(parse, i, lex):
             result.left.append(i)
         elif any(c.isalnum() for c in word):
             result.explained[i] = "grammar"
@@ -251,6 +270,9 @@ def used_mentions(frame: Frame, readings: list[Reading], lex: Lexicon, checks=No
         for hop in reading.hops:
             if hop.mention is not None:
                 used.append((hop.mention, f"relation {lex.label(hop.prop)}"))
+            used += [(m, f"asks for what {lex.label(iri)} reaches") for m in parse.mentions
+                     if m.kind == "relation" and asks_relation(parse, m)
+                     for iri in m.iris if _reaches(hop, iri, reading.answer, lex)][:1]
         for state, mention in frame.states:
             nodes = nodes_of(reading, mention, lex)
             if any(state_holds(state.iris[0], h.prop, h.subject in nodes, lex)

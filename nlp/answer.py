@@ -77,15 +77,9 @@ class Answerer:
     # -- list questions ------------------------------------------------------------------------
 
     def _relation(self, frame: Frame) -> Answer:
-        """Answers of the first tier of readings the graph can answer (see frame.fallbacks)."""
-        for tier, readings in enumerate([frame.readings, *frame.fallbacks]):
-            answer = self._run(frame, readings)
-            if answer.answers or tier == len(frame.fallbacks):
-                if tier:
-                    frame.explain.append(f"the best reading found nothing; reading {tier + 1} did")
-                    frame.readings = readings
-                return answer
-        return answer
+        """Answers of the best tier of readings. A lower tier is a less likely meaning, so when the
+        best finds nothing the answer is "not known", never what a worse reading would find."""
+        return self._run(frame, frame.readings)
 
     def _run(self, frame: Frame, readings: list[Reading]) -> Answer:
         queries, items, via, found_by = [], {}, {}, {}

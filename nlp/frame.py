@@ -56,7 +56,7 @@ class Frame:
     parse: Parse
     entities: list[tuple[Mention, str]] = field(default_factory=list)
     readings: list[Reading] = field(default_factory=list)
-    fallbacks: list[list[Reading]] = field(default_factory=list)   # tried in order when readings find nothing
+    fallbacks: list[list[Reading]] = field(default_factory=list)   # lower tiers: the gate keeps the best that explains every word
     checks: list[Check] = field(default_factory=list)
     answer_class: str | None = None
     answer_mention: Mention | None = None

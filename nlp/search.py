@@ -53,8 +53,9 @@ def relation_frame(frame, entities, strong, weak, answer_class, slot_classes, le
         tiers = chain(frame, anchor, relations, answer_class, slot_classes, lex)
         merged = merge_relations(relations, lex)
         if len(merged) < len(relations):
-            # The same relation named twice ("weakness ... cause") may be one hop, not two.
-            tiers += chain(frame, anchor, merged, answer_class, slot_classes, lex)
+            # The same relation named twice ("weakness ... cause", "exercises for stronger ...") may
+            # be one hop, not two; that reading explains the words with less, so it comes first.
+            tiers = chain(frame, anchor, merged, answer_class, slot_classes, lex) + tiers
             relations = merged
         if len(relations) > 1:
             # If the words do not chain in the graph ("what helps tight hamstrings?"), the one
@@ -362,6 +363,10 @@ def _anchor_is_subject(anchor: Mention, relation: Mention, parse: Parse) -> bool
     """Word order: named before the relation word, the anchor is its subject (unless passive)."""
     if relation.text.lower() in WH_WORDS:
         return True  # the question word is fronted: "where is X" asks about X
+    if relation.start >= 1 and parse.words[relation.start - 1] in WH_WORDS and anchor.start > relation.end + 1:
+        # Fronted with the question word and kept apart from the name ("what type of exercise is
+        # X?"): the question word stands in the phrase's object, so the name is its subject.
+        return True
     first = anchor.start < relation.start
     if any(i in parse.passive_at for i in range(relation.start, relation.end)):
         first = not first

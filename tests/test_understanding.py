@@ -155,7 +155,7 @@ def test_understanding_too_many_things_at_once_is_refused(asker):
 def test_understanding_a_question_word_asks_for_the_range_of_its_property(asker):
     """"where" is a phrase of located in (muscle -> region): the answer is the region, never the
     muscles located in a region, however the other words are read."""
-    answer = ask(asker, "where on the leg are the hamstrings?")
+    answer = ask(asker, "where do the hamstrings sit on your leg?")
     assert answer.answers
     assert all(asker.lexicon.is_a(a.iri, KG + "BodyRegion") for a in answer.answers)
 
@@ -195,3 +195,27 @@ def test_understanding_two_names_of_one_thing_joined_by_a_word_are_not_merged(as
     """Only punctuation sets off a restatement; 'and' joins two mentions, as the user wrote."""
     parse = asker.parse("runner's knee and PFPS")
     assert len(parse.of("entity")) == 2
+
+
+def test_understanding_an_empty_best_reading_is_not_replaced_by_a_worse_one(asker):
+    """The graph does not list the hamstrings' members: "which muscles make up the hamstrings?"
+    is not known, not answered with what the hamstrings are a member of (the other direction)."""
+    answer = ask(asker, "which muscles make up the hamstrings")
+    assert answer.understood and not answer.answers
+    assert "does not say" in answer.text
+
+
+def test_understanding_an_opening_question_word_must_be_used_by_the_reading(asker):
+    """ "why" asks for a cause or a purpose: a reading that leaves it out answers another question
+    ("why should I strengthen my adductors?" is not "what strengthens the adductors?")."""
+    answer = ask(asker, "why should I strengthen my adductors")
+    assert not answer.answers
+    assert "'why'" in answer.text
+    answer = ask(asker, "why are the glutes important for runners?")
+    assert iris(answer) == {"Propulsion"}
+
+
+def test_understanding_a_relation_fronted_with_the_question_word_has_the_name_as_subject(asker):
+    """ "what type of exercise is X?" asks what X is a kind of, not which kinds X has."""
+    answer = ask(asker, "what type of exercise is a single-leg deadlift?")
+    assert iris(answer) == {"StrengthTraining"}

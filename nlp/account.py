@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .frame import Frame, Hop, Node, Reading, show_node
-from .grammar import FUNCTION_WORDS, LIGHT_VERBS, TIME_WORDS, grammatical
+from .grammar import DEMONSTRATIVES, FUNCTION_WORDS, LIGHT_VERBS, TIME_WORDS, grammatical
 from .lexicon import Lexicon
 from .parse import Mention, Parse
 from .refuse import unaccounted
@@ -266,7 +266,8 @@ def used_mentions(frame: Frame, readings: list[Reading], lex: Lexicon, checks=No
                         and lex.compatible(node.cls, frame.answer_class):
                     used.append((frame.answer_mention, f"the class asked for: {lex.label(frame.answer_class)}"))
                 used += [(m, f"class {lex.label(m.iris[0])}") for m in parse.of("class")
-                         if m is not frame.answer_mention and node.cls in below(m.iris[0], lex)]
+                         if m is not frame.answer_mention and node.cls in below(m.iris[0], lex)
+                         and not pointed_at(parse, m)]
         for hop in reading.hops:
             if hop.mention is not None:
                 used.append((hop.mention, f"relation {lex.label(hop.prop)}"))
@@ -279,6 +280,13 @@ def used_mentions(frame: Frame, readings: list[Reading], lex: Lexicon, checks=No
                    for h in reading.hops if h.subject in nodes or h.object in nodes):
                 used.append((state, f"state {lex.label(state.iris[0])}"))
     return used + _described(parse, used, lex)
+
+
+def pointed_at(parse: Parse, mention: Mention) -> bool:
+    """Whether a class word follows a demonstrative ("this muscle", "those exercises"): it means one
+    thing named elsewhere, not any member, and a single question does not say which."""
+    before = [w for w in parse.words[:mention.start] if w.strip()]
+    return bool(before) and before[-1] in DEMONSTRATIVES
 
 
 def _described(parse: Parse, used: list[tuple[Mention, str]], lex: Lexicon) -> list[tuple[Mention, str]]:

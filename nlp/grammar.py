@@ -47,13 +47,15 @@ PEOPLE = {"someone", "somebody", "anyone", "anybody", "everyone", "people", "per
 CONJUNCTIONS = {"and", "or", "but", "nor", "plus", "&", "then", "also"}
 #: Words that point at something already named ("what is it?"); "it" is also the IT of "IT band".
 POINTERS = {"it", "this", "that", "these", "those", "there", "here", "one", "ones"}
+#: Of those, the ones that can stand before a noun ("this muscle").
+DEMONSTRATIVES = {"this", "that", "these", "those"}
 
 #: Function words that change what is asked, so a reading must explain them: comparison ("less
 #: than"), restriction ("only", "alone", "without"), exclusion ("besides"), sameness ("the same
-#: as") and time ("before", "after"). A relation phrase or name that holds them explains them.
+#: as"), time ("before", "after") and order ("first"). A relation phrase or name that holds them explains them.
 RESTRICTIVE = {"only", "alone", "without", "except", "besides", "else", "instead", "than", "more", "less",
                "most", "least", "same", "before", "after", "enough", "other", "another", "itself", "own",
-               "solely"}
+               "solely", "first", "last", "next"}
 #: Of those, the ones that say a thing does something by itself ("can running alone fix ...?").
 ALONE = {"alone", "only", "itself", "own", "solely"}
 

@@ -7,7 +7,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .frame import Frame
-from .grammar import ARTICLES, DO_SUPPORT, PRONOUNS, RESTRICTIVE, WH_DETERMINERS, WH_WORDS, number
+from .grammar import ARTICLES, DEMONSTRATIVES, DO_SUPPORT, PRONOUNS, RESTRICTIVE, WH_DETERMINERS, WH_WORDS, number
 from .lexicon import Lexicon
 from .parse import Mention, Parse
 from .words import carries_meaning, next_to
@@ -127,6 +127,11 @@ def unaccounted(frame: Frame, found, lex: Lexicon) -> Frame:
     frame.readings, frame.fallbacks, frame.checks = [], [], []
     if strange:
         return unknown_term(frame, strange[0], expected_class([], frame.answer_class, lex), lex)
+    pointed = [i for i in found.left if i > 0 and parse.words[i - 1] in DEMONSTRATIVES]
+    if pointed:
+        i = pointed[0]
+        return give_up(frame, "not_understood", f"'{parse.words[i - 1]} {parse.words[i]}' points at something "
+                       "the question does not name; ask again with its name")
     return give_up(frame, "not_understood", "I could not fit " + _join_words(texts) +
                     " into a question the graph can answer")
 

@@ -219,3 +219,20 @@ def test_understanding_a_relation_fronted_with_the_question_word_has_the_name_as
     """ "what type of exercise is X?" asks what X is a kind of, not which kinds X has."""
     answer = ask(asker, "what type of exercise is a single-leg deadlift?")
     assert iris(answer) == {"StrengthTraining"}
+
+
+def test_understanding_a_class_word_after_a_demonstrative_is_not_any_member(asker):
+    """ "this muscle" means one muscle named elsewhere: a lone question cannot say which, so it is
+    not read as "any muscle" (which listed every function in the graph)."""
+    answer = ask(asker, "why is this muscle so important in runners?")
+    assert not answer.understood and not answer.answers
+    assert "'this muscle' points at something" in answer.text
+    assert iris(ask(asker, "why are the glutes so important in runners?")) == {"Propulsion"}
+
+
+def test_understanding_an_ordinal_restricts_what_is_asked(asker):
+    """ "first" narrows the question to a beginning the graph does not describe."""
+    answer = ask(asker, "how long should a beginner's first run be?")
+    assert not answer.understood
+    assert "'first'" in answer.text.lower()
+    assert ask(asker, "how long should a beginner run?").understood

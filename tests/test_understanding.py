@@ -236,3 +236,12 @@ def test_understanding_an_ordinal_restricts_what_is_asked(asker):
     assert not answer.understood
     assert "'first'" in answer.text.lower()
     assert ask(asker, "how long should a beginner run?").understood
+
+
+def test_understanding_two_names_side_by_side_are_one_thing_not_a_connection(asker):
+    """ "runner's legs" is one noun phrase the graph does not name, not "how are running and legs
+    connected"; names with words between them still ask for the connection."""
+    answer = ask(asker, "what are runner's legs?")
+    assert not answer.understood and answer.type != "path"
+    answer = ask(asker, "what do sumo squats have to do with the adductors?")
+    assert answer.type == "path" and answer.answers

@@ -319,7 +319,10 @@ def load(
 
     report = load_store(files, store, prepare=prepare)
     inferred = sum(report["inferred"].values())
-    typer.echo(f"loaded {len(report['files'])} files into {store} ({report['generation']}): "
+    names = [Path(f).name for f in files]
+    what = ("the shipped ontology alone" if not names else
+            f"{', '.join(names) if len(names) <= 3 else f'{len(names)} files'} (with the shipped ontology)")
+    typer.echo(f"loaded {what} into {store} ({report['generation']}): "
                f"{report['load_seconds']:.1f} s to load, {report['reason_seconds']:.1f} s to infer "
                f"{inferred:,} triples" + (f", {report['prepare_seconds']:.1f} s for the parser's vocabulary"
                                           if parser else ""))
@@ -569,7 +572,7 @@ def stats(
     store: StoreOption = None,
     endpoint: EndpointOption = None,
 ) -> None:
-    """Count triples stated and inferred and entities per class; name the most connected muscles
+    """Count triples stated and inferred and members per class; name the most connected muscles
     and injuries (degree and betweenness centrality)."""
     import json
 
@@ -580,13 +583,13 @@ def stats(
         typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
         return
     typer.echo(f"triples: {result['triples']} ({result['stated']} stated, {result['inferred']} inferred)")
-    typer.echo(f"entities: {result['entities']}; facts between them: {result['facts between entities']}")
-    typer.echo("entities per class:")
-    for kind, n in result["entities per class"].items():
-        typer.echo(f"  {kind}: {n}")
-    for title in ("most connected muscles", "most connected injuries"):
-        typer.echo(f"{title} (degree centrality, betweenness centrality):")
-        for row in result[title]:
+    typer.echo(f"entities: {result['entities']}; facts between them: {result['facts_between_entities']}")
+    typer.echo("members per class (subclasses included, as in kg list):")
+    for row in result["members_per_class"]:
+        typer.echo(f"  {row['label']}: {row['members']}")
+    for key in ("most_connected_muscles", "most_connected_injuries"):
+        typer.echo(f"{key.replace('_', ' ')} (degree centrality, betweenness centrality):")
+        for row in result[key]:
             typer.echo(f"  {row['label']}: {row['degree_centrality']:.3f}, {row['betweenness_centrality']:.3f}")
 
 

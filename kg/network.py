@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pyoxigraph import NamedNode
 
 from . import terms
+from .describe import classes
 from .store import row_key
 
 _FACTS = """
@@ -225,7 +226,7 @@ def render_path(path: Path) -> str:
 
 
 def stats(graph, top: int = 5) -> dict:
-    """Triples stated and inferred, entities per class, and the most connected muscles and injuries.
+    """Triples stated and inferred, members per class, and the most connected muscles and injuries.
 
     Connectedness is degree centrality (share of other entities linked directly) and betweenness
     centrality (share of shortest paths that pass through), on the network of facts.
@@ -242,9 +243,6 @@ def stats(graph, top: int = 5) -> dict:
     degree = nx.degree_centrality(undirected)
     between = nx.betweenness_centrality(undirected, k=min(500, len(undirected)) or None, seed=0) \
         if len(undirected) > 2000 else nx.betweenness_centrality(undirected)
-    per_kind: dict[str, int] = {}
-    for _, data in g.nodes(data=True):
-        per_kind[data.get("kind", "other")] = per_kind.get(data.get("kind", "other"), 0) + 1
 
     def ranked(cls) -> list[dict]:
         nodes = [n for n, d in g.nodes(data=True) if cls.value in d.get("types", "").split()]
@@ -257,8 +255,9 @@ def stats(graph, top: int = 5) -> dict:
         "stated": total - inferred,
         "inferred": inferred,
         "entities": g.number_of_nodes(),
-        "facts between entities": g.number_of_edges(),
-        "entities per class": dict(sorted(per_kind.items())),
-        "most connected muscles": ranked(terms.MUSCLE),
-        "most connected injuries": ranked(terms.INJURY),
+        "facts_between_entities": g.number_of_edges(),
+        # The same count as kg list: the named members of each class, its subclasses' included.
+        "members_per_class": [{"class": iri, "label": label, "members": n} for iri, label, n in classes(graph)],
+        "most_connected_muscles": ranked(terms.MUSCLE),
+        "most_connected_injuries": ranked(terms.INJURY),
     }

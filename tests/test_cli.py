@@ -239,7 +239,7 @@ def test_cli_stats(cli):
     assert result.exit_code == 0
     assert "inferred" in result.stdout and "degree centrality" in result.stdout
     data = json.loads(cli("stats", "--json").stdout)
-    assert data["most connected muscles"][0]["label"] == "adductors"
+    assert data["most_connected_muscles"][0]["label"] == "adductors"
 
 
 @pytest.mark.parametrize("args, heavy", [
@@ -272,7 +272,7 @@ def test_cli_load_builds_a_store(cli, tmp_path):
     store = tmp_path / "store"
     result = cli("load", str(EXAMPLES / "shin_splints.ttl"), "--store", str(store))
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("loaded 2 files into")
+    assert result.stdout.startswith("loaded shin_splints.ttl (with the shipped ontology) into")
     assert any(p.name.startswith("lexicon-") for p in next(store.glob("generation-*")).iterdir())
 
 
@@ -329,3 +329,14 @@ def test_cli_serve_bad_host_is_one_line(cli):
     result = cli("serve", "--host", "nosuchhost.invalid", "--port", "0", "--no-ask", "--workers", "1")
     assert result.exit_code == 2
     assert result.stderr.startswith("kg: error: cannot listen on nosuchhost.invalid:0") and "Traceback" not in result.output
+
+
+def test_cli_list_and_stats_count_the_members_of_a_class_alike(cli):
+    """One definition of a class's members (its subclasses' included) in both commands."""
+    listed = {}
+    for line in cli("list").stdout.splitlines()[2:]:
+        label, _, n = line.rsplit(None, 2)
+        listed[label.strip()] = int(n)
+    stats = cli("stats").stdout.split("members per class", 1)[1].split("most connected", 1)[0]
+    counted = {label.strip(): int(n) for label, n in (line.rsplit(":", 1) for line in stats.splitlines()[1:])}
+    assert counted == listed and listed["muscle"] > listed["muscle group"] > 0

@@ -1,6 +1,7 @@
 """The network view: paths between things, neighbourhoods and statistics (networkx)."""
 
 from kg import terms
+from kg.describe import members as members_of
 from kg.network import neighbourhood, network, paths, render_path, stats
 
 KG = terms.KG
@@ -41,8 +42,10 @@ def test_stats_counts_and_centrality(graph):
     result = stats(graph)
     assert result["stated"] + result["inferred"] == result["triples"] == len(graph)
     assert result["inferred"] > 0
-    assert result["entities per class"]["exercise"] == 10
-    muscles = result["most connected muscles"]
+    members = {row["class"]: row["members"] for row in result["members_per_class"]}
+    assert members[KG + "Exercise"] == 10
+    assert members[KG + "Muscle"] == len(members_of(graph, KG + "Muscle")) > members[KG + "MuscleGroup"]
+    muscles = result["most_connected_muscles"]
     assert muscles[0]["label"] == "adductors"
     assert muscles == sorted(muscles, key=lambda m: -m["degree_centrality"])
-    assert {i["label"] for i in result["most connected injuries"]} == {"runner's knee", "IT band syndrome"}
+    assert {i["label"] for i in result["most_connected_injuries"]} == {"runner's knee", "IT band syndrome"}

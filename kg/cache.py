@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 #: Bumped whenever what is cached, or how, changes.
-SCHEMA = "4"
+SCHEMA = "7"
 _TRAILER = b"\n#kg-cache sha256="
 _KEEP = 16
 #: The names of the files the cache writes: entries (a key and a kind) and their temporary files.

@@ -29,6 +29,9 @@ from .store import KnowledgeGraph
 
 CURRENT = "CURRENT"
 COMPLETE = "COMPLETE"
+#: What COMPLETE says of the generation's layout. Layout 2: every triple in exactly one graph (the
+#: rule graphs hold only what no other graph does), so the union default graph is a set.
+LAYOUT = "layout 2"
 LOCK = "LOCK"
 PREFIX = "generation-"
 
@@ -64,7 +67,7 @@ def load(files: Sequence[Path | str], directory: Path | str, prepare=None) -> di
                 prepare(KnowledgeGraph(store, key=generation.name, path=generation))
             store.flush()
             del store
-            (generation / COMPLETE).write_text("complete\n")
+            (generation / COMPLETE).write_text(f"complete\n{LAYOUT}\n")
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
@@ -119,6 +122,9 @@ def _current_name(directory: Path) -> str:
     if not name.startswith(PREFIX) or "/" in name or not (directory / name / COMPLETE).is_file():
         raise StoreError(f"{directory}: the store is damaged ({CURRENT} names no complete generation: {name!r}); "
                          f"rebuild it with: kg load FILE... --store {directory}")
+    if LAYOUT not in (directory / name / COMPLETE).read_text().splitlines():
+        raise StoreError(f"{directory}: the store was made by an older runner-kg (its default graph would repeat "
+                         f"facts both stated and inferred); rebuild it with: kg load FILE... --store {directory}")
     return name
 
 

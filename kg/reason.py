@@ -11,14 +11,12 @@ class. Each of those is then one CONSTRUCT over the data, whose result pyoxigrap
 bulk-loads itself, without a Python object per triple. Only the rules that join two facts
 (transitive properties, property chains) iterate to a fixpoint, and their output is small.
 
-Stated triples never move; inferred ones go to their rule's graph. The rules that follow from a
-single fact (hierarchies, inverse, symmetric) do not check whether the conclusion is also stated:
-the check cost half their time on a million triples, and a triple found in both a stated graph
-and a rule graph is simply reported as stated ("also inferred"). The join rules do check, which is
-what ends their fixpoint; the chain rule's graph keeps every conclusion, stated or not, because
-its conclusions are the ontology's domain rules ("an exercise that strengthens a muscle whose
-weakness causes an injury helps prevent it") and answers quote them. Domain and range are not
-used to add types; SHACL checks them instead.
+Stated triples never move; inferred ones go to their rule's graph, and only those no graph
+holds yet: a conclusion that is also stated, or that another rule reached first, is not written
+again. So every triple lives in exactly one graph, and the default graph queries see (the union
+of all graphs) is a set, as SPARQL's default graph is: a fact both stated and inferred is one row.
+Answers that quote a rule for a stated fact ("also inferred: property chain ...") find its
+premises when asked. Domain and range are not used to add types; SHACL checks them instead.
 """
 
 import os
@@ -103,9 +101,31 @@ def infer(store: Store) -> dict[NamedNode, int]:
         expansions = list(_single_premise(schema, within=(terms.CHAIN_RULE, terms.TRANSITIVE_RULE)))
         counts = _run_all(store, [(rule, query, None) for rule, query, _ in expansions])
         changed = {p for (_, _, outputs), n in zip(expansions, counts) if n for p in outputs}
+    _one_home(store, schema)
     counts = {row["g"].value: int(row["n"].value) for row in _select(
         store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
     return {rule: counts.get(rule.value, 0) for rule in terms.RULES}
+
+
+def _one_home(store: Store, schema: Schema) -> None:
+    """Rules that run side by side may reach the same conclusion: keep it in the graph of the
+    rule that comes first in terms.RULES. Only properties two rules conclude are looked at."""
+    from pyoxigraph import Quad
+
+    concludes = defaultdict(set)
+    for rule, _, outputs in _single_premise(schema):
+        concludes[rule] |= outputs
+    concludes[terms.TRANSITIVE_RULE] |= set(schema.transitive)
+    concludes[terms.CHAIN_RULE] |= {p for p, _ in schema.chains}
+    order = list(terms.RULES)
+    for p in sorted(set().union(*concludes.values())):
+        rules = sorted((r for r, c in concludes.items() if p in c), key=order.index)
+        for k, later in enumerate(rules):
+            for earlier in rules[:k]:
+                rows = _select(store, f"SELECT ?s ?o WHERE {{ GRAPH {later} {{ ?s {_iri(p)} ?o }} "
+                                      f"GRAPH {earlier} {{ ?s {_iri(p)} ?o }} }}")
+                for row in rows:
+                    store.remove(Quad(row["s"], NamedNode(p), row["o"], later))
 
 
 def _single_premise(schema: Schema, within=None):
@@ -115,8 +135,8 @@ def _single_premise(schema: Schema, within=None):
         scope = "VALUES ?g { " + " ".join(str(g) for g in within) + " } "
     if schema.class_pairs and within is None:
         values = " ".join(f"({_iri(c)} {_iri(d)})" for c, d in schema.class_pairs)
-        yield terms.SUBCLASS_RULE, f"CONSTRUCT {{ ?x a ?d }} WHERE {{ VALUES (?c ?d) {{ {values} }} ?x a ?c }}", \
-            {terms.RDF + "type"}
+        yield terms.SUBCLASS_RULE, (f"CONSTRUCT {{ ?x a ?d }} WHERE {{ VALUES (?c ?d) {{ {values} }} ?x a ?c "
+                                    "FILTER NOT EXISTS { ?x a ?d } }"), {terms.RDF + "type"}
     by_rule = defaultdict(lambda: {False: [], True: []})
     for p, found in sorted(schema.expansions.items()):
         for q, flipped, rule in sorted(found):
@@ -129,8 +149,8 @@ def _single_premise(schema: Schema, within=None):
             head = "?o ?q ?s" if flipped else "?s ?q ?o"
             literal = "FILTER(!isLiteral(?o)) " if flipped else ""
             pattern = "GRAPH ?g { ?s ?p ?o }" if within is not None else "?s ?p ?o"
-            yield rule, f"CONSTRUCT {{ {head} }} WHERE {{ {scope}VALUES (?p ?q) {{ {values} }} {pattern} {literal}}}", \
-                {q for _, q in pairs}
+            yield rule, (f"CONSTRUCT {{ {head} }} WHERE {{ {scope}VALUES (?p ?q) {{ {values} }} {pattern} {literal}"
+                         f"FILTER NOT EXISTS {{ {head} }} }}"), {q for _, q in pairs}
 
 
 def _joins(schema: Schema):
@@ -144,7 +164,7 @@ def _joins(schema: Schema):
         n = len(steps)
         yield terms.CHAIN_RULE, (
             f"CONSTRUCT {{ ?x0 {_iri(p)} ?x{n} }} WHERE {{ {hops} FILTER(!isLiteral(?x0)) "
-            f"FILTER NOT EXISTS {{ GRAPH {terms.CHAIN_RULE} {{ ?x0 {_iri(p)} ?x{n} }} }} }}"), set(steps)
+            f"FILTER NOT EXISTS {{ ?x0 {_iri(p)} ?x{n} }} }}"), set(steps)
 
 
 def _run_all(store: Store, jobs: list[tuple[NamedNode, str, list | None]]) -> list[int]:

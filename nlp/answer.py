@@ -290,6 +290,10 @@ class Answerer:
             parts.append("stated in " + ", ".join(f"“{t}”" for t in titles) if titles else
                          "stated in the graph (no source given)")
         rules = [r.value for r in terms.RULES if r.value in graphs]  # in a fixed order: graphs is a set
+        if stated and depth == 0 and self._chain_premises(s, p, o):
+            # A stated fact is kept once, in the stated graph; the domain rule it also follows from
+            # is worth quoting ("an exercise that strengthens a muscle ... helps prevent ...").
+            rules = [terms.CHAIN_RULE.value]
         if rules and depth == 0:
             reason = self._inference(s, p, o, rules[0])
             parts.append(("also inferred: " if stated else "inferred: ") + reason)
@@ -304,13 +308,7 @@ class Answerer:
         if rule == terms.CHAIN_RULE.value:
             prop = self.lex.properties.get(p)
             note = prop.note if prop else None
-            for steps in (prop.chains if prop else []):
-                rows = self.graph.select(sparql.chain_premises(s, steps, o))
-                if rows:
-                    row = _first(rows)
-                    nodes = [s, *[row[f"x{i}"].value for i in range(1, len(steps))], o]
-                    premises = [(nodes[i], step, nodes[i + 1]) for i, step in enumerate(steps)]
-                    break
+            premises = self._chain_premises(s, p, o)
         elif rule == terms.INVERSE_RULE.value:
             prop = self.lex.properties.get(p)
             if prop and prop.inverse:
@@ -330,6 +328,17 @@ class Answerer:
             facts.append(f"{self._say(ps, pp, po)} ({why})")
         text = f"{rule_label}: " + " and ".join(facts) if facts else rule_label
         return text + (f"; {note}" if note else "")
+
+    def _chain_premises(self, s: str, p: str, o: str) -> list[tuple[str, str, str]]:
+        """The facts a property chain of ``p`` joins to reach (s, p, o), if any chain does."""
+        prop = self.lex.properties.get(p)
+        for steps in (prop.chains if prop else []):
+            rows = self.graph.select(sparql.chain_premises(s, steps, o))
+            if rows:
+                row = _first(rows)
+                nodes = [s, *[row[f"x{i}"].value for i in range(1, len(steps))], o]
+                return [(nodes[i], step, nodes[i + 1]) for i, step in enumerate(steps)]
+        return []
 
     def _say(self, s: str, p: str, o: str) -> str:
         return f"{self.lex.label(s)} {self.lex.label(p)} {self.lex.label(o)}"

@@ -121,3 +121,13 @@ def test_disk_killed_load_leaves_previous_store_usable(tmp_path, cache_dir):
     load([EXAMPLES / "shin_splints.ttl"], store)  # the next load clears what the killed one left
     leftovers = [p for p in store.iterdir() if p.name.startswith("generation-") and not (p / "COMPLETE").exists()]
     assert leftovers == []
+
+
+def test_disk_a_store_in_the_old_layout_asks_to_be_rebuilt(tmp_path):
+    """Made before each triple got one graph, its default graph would repeat facts both stated
+    and inferred: it is refused with the command that rebuilds it."""
+    store = tmp_path / "store"
+    load([], store)
+    (store / _current(store) / "COMPLETE").write_text("complete\n")
+    with pytest.raises(StoreError, match="older runner-kg .* rebuild it with: kg load"):
+        open_store(store)

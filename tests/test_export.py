@@ -16,13 +16,14 @@ def _exported(graph, fmt: str) -> bytes:
 
 
 def test_export_nquads_keeps_every_quad_and_its_graph(graph):
+    """As loaded: the stated facts in the default graph, each rule's inferences in its own graph."""
     store = Store()
     store.load(_exported(graph, "nq"), format=RdfFormat.N_QUADS)
     assert len(store) == len(graph.store)
     names = {g.value for g in store.named_graphs()}
     assert {r.value for r in terms.RULES if graph.store.contains_named_graph(r)} <= names
     stated = list(store.quads_for_pattern(None, None, None, DefaultGraph()))
-    assert len(stated) == len(list(graph.store.quads_for_pattern(None, None, None, DefaultGraph())))
+    assert len(stated) == len(list(graph.store.quads_for_pattern(None, None, None, DefaultGraph()))) > 0
 
 
 @pytest.mark.parametrize("fmt, rdf_format", [("nt", RdfFormat.N_TRIPLES), ("ttl", RdfFormat.TURTLE)])

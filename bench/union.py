@@ -96,7 +96,7 @@ def main() -> None:
                       f"{statistics.median(r['disk'] for r in rows) / 2**20:.0f} | {rows[-1]['quads']:,} | "
                       + " | ".join(cells) + " |")
     finally:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], capture_output=True)
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], capture_output=True, check=False)
 
 
 if __name__ == "__main__":

@@ -378,6 +378,8 @@ def serve(
 
 class ExportFormat(str, enum.Enum):
     nq = "nq"
+    trig = "trig"
+    jsonld = "jsonld"
     nt = "nt"
     ttl = "ttl"
 
@@ -385,7 +387,8 @@ class ExportFormat(str, enum.Enum):
 @command(epilog="Example: kg export -o runner-kg.nq, then bulk-load runner-kg.nq into Virtuoso, Fuseki or GraphDB")
 def export(
     fmt: Annotated[Optional[ExportFormat], typer.Option(
-        "--format", help="nq keeps inferences in their rules' named graphs; nt and ttl merge all graphs. "
+        "--format", help="nq, trig and jsonld keep inferences in their rules' named graphs; nt and ttl "
+                         "merge all graphs. "
                          "Default: from -o's extension, else nq.", show_default=False)] = None,
     target: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE "
                                                   "(default, or -: standard output).", show_default=False)] = None,
@@ -406,7 +409,8 @@ def export(
     if chosen is None and output is not None:
         chosen = output.suffix.lstrip(".").lower() or None
         if chosen not in EXPORT_FORMATS:
-            raise FormatError(f"cannot tell the format of {output}; give --format nq, nt or ttl")
+            raise FormatError(f"cannot tell the format of {output}; give --format "
+                              + ", ".join(EXPORT_FORMATS))
     chosen = chosen or "nq"
     if output is not None:
         _check_writable(output)

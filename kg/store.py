@@ -170,29 +170,33 @@ def build(contents: Sequence[tuple[Path, bytes]]) -> Store:
     return store
 
 
-EXPORT_FORMATS = {"nq": RdfFormat.N_QUADS, "nt": RdfFormat.N_TRIPLES, "ttl": RdfFormat.TURTLE}
+EXPORT_FORMATS = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "jsonld": RdfFormat.JSON_LD,
+                  "nt": RdfFormat.N_TRIPLES, "ttl": RdfFormat.TURTLE}
 
 
 def export(graph: KnowledgeGraph, fmt: str, output, *, canonical: bool = False) -> None:
     """Write the graph with its inferences to ``output`` (a binary file or a path), to bulk-load
     into another SPARQL server.
 
-    ``nq`` keeps each triple's graph: stated facts in the default graph, inferences in the named
-    graph of the rule that made them, so the server can still tell them apart. ``nt`` and ``ttl``
-    hold one graph, so they merge all of them (each triple once). ``canonical`` names blank nodes
+    ``nq``, ``trig`` and ``jsonld`` keep each triple's graph: stated facts in the default graph,
+    inferences in the named graph of the rule that made them, so the server can still tell them
+    apart. ``nt`` and ``ttl`` hold one graph, so they merge all of them (each triple once). ``canonical`` names blank nodes
     by RDF Dataset Canonicalization (RDFC-1.0) and sorts the lines, so the same graph always gives
     the same file (to diff or checksum); it takes about four times as long, in memory.
     """
+    rdf_format = EXPORT_FORMATS[fmt]
+    dataset_format = rdf_format.supports_datasets
+    prefixes = terms.PREFIXES if fmt in ("ttl", "trig") else None
     if canonical:
         from pyoxigraph import CanonicalizationAlgorithm, Dataset
 
         dataset = Dataset(graph.store.quads_for_pattern(None, None, None, None))
         dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
-        items = sorted(dataset, key=str) if fmt == "nq" else sorted({q.triple for q in dataset}, key=str)
-        serialize(items, output, format=EXPORT_FORMATS[fmt], prefixes=terms.PREFIXES if fmt == "ttl" else None)
+        items = sorted(dataset, key=str) if dataset_format else sorted({q.triple for q in dataset}, key=str)
+        serialize(items, output, format=rdf_format, prefixes=prefixes)
         return
-    if fmt == "nq":
-        graph.store.dump(output, format=RdfFormat.N_QUADS)
+    if dataset_format:
+        graph.store.dump(output, format=rdf_format, prefixes=prefixes)
         return
     triples = graph.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-    serialize(triples, output, format=EXPORT_FORMATS[fmt], prefixes=terms.PREFIXES if fmt == "ttl" else None)
+    serialize(triples, output, format=rdf_format, prefixes=prefixes)

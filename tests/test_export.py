@@ -15,6 +15,17 @@ def _exported(graph, fmt: str) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.parametrize("fmt, rdf_format", [("trig", RdfFormat.TRIG), ("jsonld", RdfFormat.JSON_LD)])
+def test_export_trig_and_jsonld_keep_the_graphs_as_nquads_does(graph, fmt, rdf_format):
+    def quads(data, rdf_format):
+        store = Store()
+        store.load(data, format=rdf_format)
+        return len(store), {g.value for g in store.named_graphs()}, \
+            {q for q in store if not any(t.__class__.__name__ == "BlankNode" for t in (q.subject, q.object))}
+
+    assert quads(_exported(graph, fmt), rdf_format) == quads(_exported(graph, "nq"), RdfFormat.N_QUADS)
+
+
 def test_export_nquads_keeps_every_quad_and_its_graph(graph):
     """As loaded: the stated facts in the default graph, each rule's inferences in its own graph."""
     store = Store()

@@ -246,7 +246,8 @@ def sparql(
         output = isolate.call(lambda: engine.run(graph.reopen(), text, fmt_name, results_default=default,
                                                  allow_service=allow_service),
                               timeout=timeout, network=allow_service)
-    _write(output.data)
+    # Text ends with a newline (an ASK result, bare or in JSON, has none of its own).
+    _write(output.data if output.data.endswith(b"\n") or not output.data else output.data + b"\n")
     if output.empty:
         raise typer.Exit(1)
 

@@ -340,3 +340,9 @@ def test_cli_list_and_stats_count_the_members_of_a_class_alike(cli):
     stats = cli("stats").stdout.split("members per class", 1)[1].split("most connected", 1)[0]
     counted = {label.strip(): int(n) for label, n in (line.rsplit(":", 1) for line in stats.splitlines()[1:])}
     assert counted == listed and listed["muscle"] > listed["muscle group"] > 0
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "json", "xml", "table"])
+def test_cli_sparql_ask_result_ends_with_a_newline(cli, fmt):
+    out = cli("sparql", "--format", fmt, "ASK { kg:Sprinting kg:engages kg:Glutes }")
+    assert out.exit_code == 0 and out.stdout.endswith("\n") and not out.stdout.endswith("\n\n")

@@ -12,6 +12,7 @@ The server keeps no state between requests and never writes to the graph, so any
 instances over the same data can sit behind a load balancer.
 """
 
+import datetime
 import functools
 import itertools
 import json
@@ -166,7 +167,12 @@ class Endpoint:
         except KgError as e:
             status, headers, body = _status(e), {"Content-Type": TEXT, **getattr(e, "headers", {})}, [f"{e}\n".encode()]
             note = " (time limit: worker killed and replaced)" if isinstance(e, QueryTimeout) else ""
-        headers.update(self._cors(environ))
+        vary = ["Accept"] if path in ("/sparql", "/sparql/") else []  # the reply's format follows Accept
+        cors = self._cors(environ)
+        vary += [cors.pop("Vary")] if "Vary" in cors else []
+        headers.update(cors)
+        if vary:
+            headers["Vary"] = ", ".join(vary)
         if method == "HEAD":
             # The headers of the GET reply and no body: waitress would send one, which the client
             # would then read as the start of the next reply on the connection.
@@ -345,8 +351,10 @@ class Endpoint:
             self.log(f"{environ.get('REMOTE_ADDR', '-')} {method} {path} {status} {ms:.1f} ms{note}{outcome}")
 
     def log(self, line: str) -> None:
+        """One line on standard error, after the time it was written (UTC, ISO 8601, to the ms)."""
+        stamp = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         with self._log_lock:
-            print(line, file=sys.stderr, flush=True)
+            print(f"{stamp} {line}", file=sys.stderr, flush=True)
 
 
 class _Abort(Exception):

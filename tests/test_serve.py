@@ -350,7 +350,7 @@ def test_serve_logs_one_line_per_request(start_server):
     server.request("GET", "/health")
     server.request("GET", "/missing")
     log = _log(server, 4)
-    pattern = re.compile(r"^127\.0\.0\.1 (GET|POST) (/\S*) (\d{3}) \d+\.\d ms")
+    pattern = re.compile(r"^\S+Z 127\.0\.0\.1 (GET|POST) (/\S*) (\d{3}) \d+\.\d ms")
     assert [pattern.match(line).group(2, 3) for line in log] == [
         ("/sparql", "200"), ("/sparql", "400"), ("/health", "200"), ("/missing", "404")]
 
@@ -359,7 +359,7 @@ def _log(server, n: int) -> list[str]:
     """The request lines of the log, once there are ``n`` (each is written just after its reply)."""
     deadline = time.monotonic() + 5
     while True:
-        lines = [line for line in server.lines if not line.startswith("kg serve:")]
+        lines = [line for line in server.lines if "kg serve:" not in line]
         if len(lines) >= n or time.monotonic() > deadline:
             return lines
         time.sleep(0.05)
@@ -464,3 +464,18 @@ def test_serve_replaces_a_worker_killed_from_outside(start_server):
     status, _, body = get(server, ENGAGED_BY_SPRINTING)
     assert status == 200 and values(body) == MUSCLES
     assert json.loads(server.request("GET", "/health")[2])["restarts"] == 1
+
+
+def test_serve_negotiated_replies_vary_by_accept_and_log_lines_have_times(server):
+    """A cache must key a /sparql reply on Accept (its format follows it); each log line starts
+    with when it happened (UTC, ISO 8601)."""
+    before = len(server.lines)
+    status, headers, _ = get(server, "ASK { kg:Sprinting kg:engages kg:Glutes }")
+    assert status == 200 and "Accept" in [v.strip() for v in headers["vary"].split(",")]
+    _, page_headers, _ = server.request("GET", "/")
+    assert "Accept" not in page_headers.get("vary", "")
+    deadline = time.monotonic() + 5
+    while not any(" GET /sparql 200 " in line for line in server.lines[before:]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    line = next(line for line in server.lines[before:] if " GET /sparql 200 " in line)
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z 127\.0\.0\.1 GET /sparql 200 ", line), line

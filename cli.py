@@ -450,20 +450,20 @@ def describe(
     """Show everything the graph says about one thing: names, definition, class, relations both
     ways (inferred ones marked *), sources and external identifiers. Exit code 1 if unknown."""
     import json
-    from dataclasses import asdict
 
     from kg.describe import card, render
     from kg.names import index
 
     graph = _open(data, store, endpoint)
     found = card(graph, index(graph).resolve(entity))
-    typer.echo(json.dumps(asdict(found), ensure_ascii=False, indent=1) if as_json else render(found), nl=as_json)
+    typer.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=1) if as_json else render(found), nl=as_json)
 
 
 @command(name="list", epilog="Examples: kg list  |  kg list exercises")
 def list_(
     cls: Annotated[Optional[str], typer.Argument(metavar="[CLASS]", help="A class name: list its members.",
                                                  show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (IRIs, labels and counts).")] = False,
     data: DataOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
@@ -475,13 +475,26 @@ def list_(
 
     graph = _open(data, store, endpoint)
     if cls is None:
-        rows = [(label, terms.shorten(iri), str(n)) for iri, label, n in classes(graph)]
-        _columns(("class", "name", "members"), rows)
+        found = classes(graph)
+        if as_json:
+            _json([{"class": iri, "label": label, "members": n} for iri, label, n in found])
+        else:
+            _columns(("class", "name", "members"), [(label, terms.shorten(iri), str(n)) for iri, label, n in found])
         return
-    found = members(graph, index(graph, classes=True).resolve(cls, what="class"))
-    _columns(("member", "name"), [(label, terms.shorten(iri)) for iri, label in found])
+    iri = index(graph, classes=True).resolve(cls, what="class")
+    found = members(graph, iri)
+    if as_json:
+        _json({"class": iri, "members": [{"iri": m, "label": label} for m, label in found]})
+    else:
+        _columns(("member", "name"), [(label, terms.shorten(m)) for m, label in found])
     if not found:
         raise typer.Exit(1)
+
+
+def _json(data) -> None:
+    import json
+
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def _columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
@@ -497,6 +510,7 @@ def path(
     every: Annotated[bool, typer.Option("--all", help="Every path up to --max-length, not just the shortest.")] = False,
     max_length: Annotated[int, typer.Option("--max-length", min=1, max=8, help="Longest path for --all, in links.")] = 4,
     limit: Annotated[int, typer.Option("--limit", min=1, max=10_000, help="At most this many paths.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the paths as JSON (IRIs of entities and facts).")] = False,
     data: DataOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
@@ -516,6 +530,9 @@ def path(
     if not found:
         raise NotFound(f"no path between {names.labels[a]!r} and {names.labels[b]!r}"
                        + (f" of {max_length} links or fewer" if every else ""))
+    if as_json:
+        _json([p.to_json() for p in found])
+        return
     for p in found:
         typer.echo(render_path(p))
 

@@ -69,6 +69,8 @@ class Fact:
     label: str
     inferred: bool
     sources: list[str]
+    property: str = ""       # the property's IRI, as the fact is stated
+    outgoing: bool = True    # whether the card's entity is the fact's subject
 
 
 @dataclass
@@ -83,6 +85,23 @@ class Card:
     values: dict[str, list[str]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     identifiers: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """The documented JSON of ``kg describe --json``: snake_case keys, IRIs beside labels, and
+        lists rather than objects keyed by display text."""
+        return {
+            "iri": self.iri, "label": self.label, "classes": self.classes, "synonyms": self.synonyms,
+            "definition": self.definition,
+            "relations": [{"relation": label, "property": facts[0].property,
+                           "direction": "outgoing" if facts[0].outgoing else "incoming",
+                           "facts": [{"iri": f.iri, "label": f.label, "inferred": f.inferred, "sources": f.sources}
+                                     for f in facts]}
+                          for label, facts in self.relations.items()],
+            "denied": [{"relation": label, "labels": others} for label, others in self.denied.items()],
+            "values": [{"property": label, "values": values} for label, values in self.values.items()],
+            "sources": self.sources,
+            "identifiers": [{"match": match, "id": value} for match, value in self.identifiers],
+        }
 
 
 def card(graph, iri: str) -> Card:
@@ -132,7 +151,7 @@ def _add(graph, result: Card, label: str, s: str, p: str, o: str, other: str) ->
         _FACT_SOURCES, {"s": NamedNode(s), "p": NamedNode(p), "o": NamedNode(o)})}) if held - RULES else []
     facts = result.relations.setdefault(label, [])
     if not any(f.iri == other for f in facts):
-        facts.append(Fact(other, _label(graph, other), held <= RULES, sources))
+        facts.append(Fact(other, _label(graph, other), held <= RULES, sources, p, s != other))
 
 
 def negate(label: str) -> str:

@@ -11,7 +11,7 @@ graph. The whole network is built only for what needs all of it (`kg stats`, a p
 everything).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
 
@@ -60,6 +60,11 @@ class Path:
     nodes: list[str]
     steps: list[tuple[str, str, str]]   # (from, property label, to) in stated direction
     labels: dict[str, str]
+    facts: list[dict] = field(default_factory=list)  # per step: subject, property, object IRIs; inferred
+
+    def to_json(self) -> dict:
+        """The documented JSON of ``kg path --json``: the entities in order, and each fact as stated."""
+        return {"nodes": [{"iri": n, "label": self.labels[n]} for n in self.nodes], "facts": self.facts}
 
 
 class _Schema:
@@ -201,17 +206,19 @@ def paths(graph, a: str, b: str, *, limit: int = 3, cutoff: int | None = None) -
 
 
 def _path(g, nodes: list[str]) -> Path:
-    steps = []
+    steps, facts = [], []
     for u, v in zip(nodes, nodes[1:]):
         forward = g.get_edge_data(u, v) or {}
         backward = g.get_edge_data(v, u) or {}
         if forward:
             data = sorted(forward.values(), key=lambda d: (d["inferred"], d["label"]))[0]
-            steps.append((u, data["label"], v))
+            s, o = u, v
         else:
             data = sorted(backward.values(), key=lambda d: (d["inferred"], d["label"]))[0]
-            steps.append((v, data["label"], u))
-    return Path(nodes, steps, {n: g.nodes[n].get("label", n) for n in nodes})
+            s, o = v, u
+        steps.append((s, data["label"], o))
+        facts.append({"subject": s, "property": data["property"], "object": o, "inferred": data["inferred"]})
+    return Path(nodes, steps, {n: g.nodes[n].get("label", n) for n in nodes}, facts)
 
 
 def render_path(path: Path) -> str:

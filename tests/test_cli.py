@@ -1,12 +1,15 @@
 """The `kg` command line: help, exit codes and one-line errors, in-process and as installed."""
 
 import json
+import re
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from kg.terms import KG
 
 from .conftest import EXAMPLES, FIXTURES
 
@@ -346,3 +349,27 @@ def test_cli_list_and_stats_count_the_members_of_a_class_alike(cli):
 def test_cli_sparql_ask_result_ends_with_a_newline(cli, fmt):
     out = cli("sparql", "--format", fmt, "ASK { kg:Sprinting kg:engages kg:Glutes }")
     assert out.exit_code == 0 and out.stdout.endswith("\n") and not out.stdout.endswith("\n\n")
+
+
+def test_cli_json_of_list_path_and_describe_has_stable_keys(cli):
+    """IRIs and snake_case keys, never display text as a key: what a script can rely on."""
+    def keys(value):
+        if isinstance(value, dict):
+            return set(value) | {k for v in value.values() for k in keys(v)}
+        if isinstance(value, list):
+            return {k for v in value for k in keys(v)}
+        return set()
+
+    classes = json.loads(cli("list", "--json").stdout)
+    exercise = next(c for c in classes if c["class"] == KG + "Exercise")
+    members = json.loads(cli("list", "--json", "exercises").stdout)
+    assert members["class"] == KG + "Exercise" and len(members["members"]) == exercise["members"]
+    paths = json.loads(cli("path", "--json", "glutes", "side leg lifts").stdout)
+    assert paths[0]["facts"][0] == {"subject": KG + "SideLegLifts", "property": KG + "strengthens",
+                                    "object": KG + "Glutes", "inferred": False}
+    card = json.loads(cli("describe", "--json", "runner's knee").stdout)
+    prevented = next(r for r in card["relations"] if r["property"] == KG + "prevents")
+    assert prevented["direction"] == "incoming" and KG + "SideLegLifts" in {f["iri"] for f in prevented["facts"]}
+    stats = json.loads(cli("stats", "--json").stdout)
+    for data in (classes, members, paths, card, stats):
+        assert all(re.fullmatch(r"[a-z_]+", k) for k in keys(data)), keys(data)

@@ -19,7 +19,7 @@ from kg.errors import KgError
 app = typer.Typer(
     help="Ask about the muscles of running, or query the knowledge graph behind the answers.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -615,10 +615,41 @@ def stats(
             typer.echo(f"  {row['label']}: {row['degree_centrality']:.3f}, {row['betweenness_centrality']:.3f}")
 
 
+def _plain() -> None:
+    """Run the app with its usage errors as one line on stderr, for logs and scripts (the boxes
+    Typer draws are for a terminal)."""
+    try:  # Typer 0.2x carries its own copy of Click, and raises that copy's exceptions
+        from typer._click import exceptions as errors
+    except ImportError:
+        from click import exceptions as errors
+
+    try:
+        code = app(standalone_mode=False)
+    except errors.NoArgsIsHelpError as e:
+        typer.echo(e.ctx.get_help())  # "kg" alone: the help, as on a terminal
+        sys.exit(e.exit_code)
+    except errors.UsageError as e:
+        hint = f" (see: {e.ctx.command_path} -h)" if e.ctx is not None else ""
+        sys.stderr.write(f"kg: error: {e.format_message()}{hint}\n")
+        sys.exit(e.exit_code)
+    except errors.ClickException as e:
+        sys.stderr.write(f"kg: error: {e.format_message()}\n")
+        sys.exit(e.exit_code)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except typer.Abort:
+        sys.stderr.write("\n")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
 def main() -> None:
     """Entry point of the ``kg`` console script."""
     try:
-        app()
+        if sys.stderr.isatty():
+            app()
+        else:
+            _plain()
     except BrokenPipeError:  # e.g. `kg sparql ... | head`: stop quietly, like other Unix tools
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)

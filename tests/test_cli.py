@@ -373,3 +373,29 @@ def test_cli_json_of_list_path_and_describe_has_stable_keys(cli):
     stats = json.loads(cli("stats", "--json").stdout)
     for data in (classes, members, paths, card, stats):
         assert all(re.fullmatch(r"[a-z_]+", k) for k in keys(data)), keys(data)
+
+
+def test_cli_shell_completion_is_typers_own():
+    """kg --show-completion prints a script; the script's callback completes command names."""
+    shown = subprocess.run([str(KG_SCRIPT), "--show-completion", "bash"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and "_kg_completion" in shown.stdout
+    env = {**os.environ, "_KG_COMPLETE": "complete_bash", "COMP_WORDS": "kg sp", "COMP_CWORD": "1"}
+    completed = subprocess.run([str(KG_SCRIPT)], capture_output=True, text=True, timeout=60, env=env)
+    assert completed.stdout.split() == ["sparql"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["sparql", "--bogus"], "kg: error: No such option: --bogus (see: kg sparql -h)"),
+    (["serve", "--timeout", "inf"], "kg: error: Invalid value for '--timeout'"),
+    (["nosuchcommand"], "kg: error: No such command 'nosuchcommand'."),
+])
+def test_cli_usage_errors_are_one_line_off_a_terminal(args, message):
+    """In a pipe or a log (stderr not a terminal), a usage error is one line and exit code 2."""
+    done = subprocess.run([str(KG_SCRIPT), *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith(message), done.stderr
+
+
+def test_cli_no_arguments_prints_the_help_off_a_terminal():
+    done = subprocess.run([str(KG_SCRIPT)], capture_output=True, text=True, timeout=60)
+    assert "Usage: kg" in done.stdout and "sparql" in done.stdout and "Traceback" not in done.stderr

@@ -4,6 +4,7 @@ Errors from the library (kg.errors) become one line on stderr and an exit code:
 0 success, 1 no result or validation failed, 2 bad input or usage.
 """
 
+import contextlib
 import enum
 import functools
 import os
@@ -87,6 +88,23 @@ def _open(data, store, endpoint=None, timeout: float | None = None, partial: boo
     from kg.store import open_graph
 
     return open_graph(data or [])
+
+
+@contextlib.contextmanager
+def _progress():
+    """A spinner on stderr naming the stage under way, with the time it has taken, for work that
+    can take a while; on a terminal only (in a pipe or a log: nothing). Yields the function the
+    library calls with each stage's description, or None."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("working")
+        yield lambda text: bar.update(task, description=text)
 
 
 def command(*args, **kwargs):
@@ -318,7 +336,8 @@ def load(
 
             load_lexicon(graph, make_nlp())
 
-    report = load_store(files, store, prepare=prepare)
+    with _progress() as progress:
+        report = load_store(files, store, prepare=prepare, progress=progress)
     inferred = sum(report["inferred"].values())
     names = [Path(f).name for f in files]
     what = ("the shipped ontology alone" if not names else
@@ -420,7 +439,9 @@ def export(
         write(graph, chosen, sys.stdout.buffer, canonical=canonical)
         return
     try:
-        with output.open("wb") as f:
+        with output.open("wb") as f, _progress() as progress:
+            if progress is not None:
+                progress(f"writing {len(graph):,} quads to {output.name}")
             write(graph, chosen, f, canonical=canonical)
     except OSError as e:
         raise FormatError(f"cannot write {output}: {e.strerror or e}") from None
@@ -600,7 +621,9 @@ def stats(
 
     from kg.network import stats as compute
 
-    result = compute(_open(data, store, endpoint))
+    graph = _open(data, store, endpoint)
+    with _progress() as progress:
+        result = compute(graph, progress=progress)
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
         return

@@ -36,15 +36,18 @@ LOCK = "LOCK"
 PREFIX = "generation-"
 
 
-def load(files: Sequence[Path | str], directory: Path | str, prepare=None) -> dict:
+def load(files: Sequence[Path | str], directory: Path | str, prepare=None, progress=None) -> dict:
     """Build a new generation from the shipped ontology and ``files``, with inferences, and switch to it.
 
     ``prepare(graph)``, if given, runs on the finished generation before it becomes current (the
     question parser builds its vocabulary there). Returns what was done: the files, the triples
     each rule inferred, seconds per stage. Raises DataError for a bad input (the previous store
-    stays current) and StoreError if another load holds the directory.
+    stays current) and StoreError if another load holds the directory. ``progress(text)``, if
+    given, is told each stage as it starts.
     """
     from .reason import infer
+
+    progress = progress or (lambda text: None)
 
     directory = Path(directory)
     _prepare_directory(directory)
@@ -58,12 +61,15 @@ def load(files: Sequence[Path | str], directory: Path | str, prepare=None) -> di
         started = time.perf_counter()
         try:
             store = Store(str(generation))
-            for path in inputs:
+            for k, path in enumerate(inputs, 1):
+                progress(f"parsing {path.name} ({k} of {len(inputs)}, {path.stat().st_size / 2**20:,.1f} MiB)")
                 _bulk_load(store, path)
             loaded = time.perf_counter()
+            progress(f"reasoning over {len(store):,} triples")
             inferred = infer(store)
             reasoned = time.perf_counter()
             if prepare is not None:
+                progress(f"building the question parser's vocabulary ({sum(inferred.values()):,} triples inferred)")
                 prepare(KnowledgeGraph(store, key=generation.name, path=generation))
             store.flush()
             del store

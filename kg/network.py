@@ -232,7 +232,7 @@ def render_path(path: Path) -> str:
     return text
 
 
-def stats(graph, top: int = 5) -> dict:
+def stats(graph, top: int = 5, progress=None) -> dict:
     """Triples stated and inferred, members per class, and the most connected muscles and injuries.
 
     Connectedness is degree centrality (share of other entities linked directly) and betweenness
@@ -240,12 +240,16 @@ def stats(graph, top: int = 5) -> dict:
     """
     import networkx as nx
 
+    progress = progress or (lambda text: None)
+    progress("counting triples")
     rules = {r.value for r in terms.RULES}
     counts = {row["g"].value: int(row["n"].value) for row in graph.select(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
     inferred = sum(n for g, n in counts.items() if g in rules)
     total = len(graph)
+    progress(f"reading the network of facts ({total:,} triples)")
     g = network(graph)
+    progress(f"centrality of {g.number_of_nodes():,} entities")
     undirected = nx.Graph(g)
     degree = nx.degree_centrality(undirected)
     between = nx.betweenness_centrality(undirected, k=min(500, len(undirected)) or None, seed=0) \
@@ -257,6 +261,7 @@ def stats(graph, top: int = 5) -> dict:
         return [{"iri": n, "label": g.nodes[n]["label"], "degree_centrality": round(degree[n], 3),
                  "betweenness_centrality": round(between[n], 3)} for n in nodes[:top]]
 
+    progress("counting the members of each class")
     return {
         "triples": total,
         "stated": total - inferred,

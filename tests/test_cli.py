@@ -399,3 +399,35 @@ def test_cli_usage_errors_are_one_line_off_a_terminal(args, message):
 def test_cli_no_arguments_prints_the_help_off_a_terminal():
     done = subprocess.run([str(KG_SCRIPT)], capture_output=True, text=True, timeout=60)
     assert "Usage: kg" in done.stdout and "sparql" in done.stdout and "Traceback" not in done.stderr
+
+
+def _stderr_on_a_terminal(*args: str) -> tuple[int, str]:
+    """Run kg with stderr on a pseudo-terminal: (exit code, what the terminal showed)."""
+    import pty
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen([str(KG_SCRIPT), *args], stdout=subprocess.DEVNULL, stderr=slave,
+                               env={**os.environ, "COLUMNS": "120"})
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    return process.wait(timeout=120), shown.decode(errors="replace")
+
+
+def test_cli_long_work_shows_its_stage_on_a_terminal_and_nothing_in_a_pipe(tmp_path):
+    code, shown = _stderr_on_a_terminal("load", str(EXAMPLES / "shin_splints.ttl"), "--store", str(tmp_path / "a"))
+    # The spinner redraws a few times a second, so a fast stage may never be drawn; the last one is.
+    assert code == 0 and "building the question parser's vocabulary" in shown
+    code, shown = _stderr_on_a_terminal("stats")
+    assert code == 0 and "counting the members of each class" in shown
+    piped = subprocess.run([str(KG_SCRIPT), "load", str(EXAMPLES / "shin_splints.ttl"), "--store", str(tmp_path / "b")],
+                           capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0 and piped.stderr == ""

@@ -13,6 +13,9 @@ import textwrap
 from .errors import FormatError
 
 FORMATS = ("svg", "png", "dot", "mermaid", "graphml", "json")
+#: The most names a picture holds and stays readable: columns of this many boxes still leave room
+#: for the links' labels (the whole shipped graph, 73 names, does not).
+MAX_DRAWN, MAX_LINKS = 40, 60
 # Distinct, colour-blind-friendly hues (Tableau 20's strong row first), enough for a kind each.
 _PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7",
             "#79706e", "#a0cbe8", "#ffbe7d", "#8cd17d", "#86bcb6", "#f1ce63", "#d37295", "#b6992d", "#499894"]
@@ -23,6 +26,12 @@ def render(g, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise FormatError(f"unknown graph format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if fmt in ("svg", "png"):
+        if g.number_of_nodes() > MAX_DRAWN or g.number_of_edges() > MAX_LINKS:
+            raise FormatError(
+                f"{g.number_of_nodes()} things and {g.number_of_edges()} links are too many to read in one "
+                f"picture (at most {MAX_DRAWN} and {MAX_LINKS}); draw one thing's neighbourhood (kg graph \"runner's knee\" "
+                "-o knee.png, --depth 1 or 2), or write --format dot or graphml for a tool that lays out "
+                "large graphs (Graphviz, Gephi)")
         return picture(g, fmt)
     return {"dot": dot, "mermaid": mermaid, "graphml": graphml, "json": node_link}[fmt](g)
 
@@ -65,9 +74,16 @@ def _columns(g) -> list[list[str]]:
 
 
 def _colours(g) -> dict[str, str]:
-    """One colour per kind of node (its class), in column order, so the legend reads left to right."""
-    kinds = sorted({(d.get("column", 99), d.get("kind", "other")) for _, d in g.nodes(data=True)})
-    return {kind: _PALETTE[i % len(_PALETTE)] for i, (_, kind) in enumerate(kinds)}
+    """One colour per kind of node (its class), the same in every picture: the class's own
+    kg:displayColour, else one picked by its name; in column order, so the legend reads left to right."""
+    import hashlib
+
+    kinds = {}
+    for _, d in sorted(g.nodes(data=True), key=lambda nd: (nd[1].get("column", 99), nd[1].get("kind", "other"))):
+        kind = d.get("kind", "other")
+        kinds.setdefault(kind, d.get("colour") or
+                         _PALETTE[int(hashlib.sha256(kind.encode()).hexdigest(), 16) % len(_PALETTE)])
+    return kinds
 
 
 def picture(g, fmt: str) -> bytes:
@@ -100,25 +116,33 @@ def picture(g, fmt: str) -> bytes:
             lines = textwrap.wrap(g.nodes[node].get("label", node), 18) or [""]
             # Half the box in data units: about 0.075 in per character and 0.17 in per line at 8 pt.
             box[node] = ((max(map(len, lines)) * 0.075 + 0.16) / 2 * per_inch_x, (len(lines) * 0.17 + 0.1) / 2 * per_inch_y)
+    scale = (per_inch_x, per_inch_y)
     for u, v, data in g.edges(data=True):
         (x1, y1), (x2, y2) = position[u], position[v]
         same_column = abs(x1 - x2) < 1e-9
         start, end = _edge_of(position[u], position[v], box[u]), _edge_of(position[v], position[u], box[v])
-        if same_column:
+        others = [(position[n], box[n]) for n in position if n not in (u, v)]
+        if same_column:  # out to the right of the column and back
             start, end = (x1 + box[u][0], y1), (x2 + box[v][0], y2)
+            rad = _clear_bend(start, end, others, scale, (-0.5, -0.8, -1.1) if y1 > y2 else (0.5, 0.8, 1.1))
+        else:
+            rad = _clear_bend(start, end, others, scale)
         arrow = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=11, shrinkA=1, shrinkB=1,
-                                connectionstyle=f"arc3,rad={-0.5 if same_column else 0.05}", color="#555555",
+                                connectionstyle=f"arc3,rad={rad}", color="#555555",
                                 linewidth=0.9, linestyle="--" if data.get("inferred") else "-", alpha=0.85, zorder=1)
         ax.add_patch(arrow)
         # Long links get their label near the start, away from the crowded middle columns.
         t = 0.25 if abs(x2 - x1) > gap_x * 1.5 else 0.5
-        lx = start[0] + (end[0] - start[0]) * t + (0.35 * abs(y2 - y1) if same_column else 0)
-        ax.text(lx, start[1] + (end[1] - start[1]) * t, data.get("label", ""), fontsize=6.5, color="#333333", zorder=2,
+        lx, ly = _on_bend(start, end, rad, scale, 0.5 if same_column else t)
+        ax.text(lx, ly, data.get("label", ""), fontsize=6.5, color="#333333", zorder=2,
                 ha="center", va="center", bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85})
+    focus = g.graph.get("focus")
     for node, (x, y) in position.items():
         label = "\n".join(textwrap.wrap(g.nodes[node].get("label", node), 18))
-        ax.text(x, y, label, fontsize=8, ha="center", va="center", color="white", fontweight="bold", zorder=3,
-                bbox={"boxstyle": "round,pad=0.35", "fc": colour[node], "ec": "none"})
+        # The thing a neighbourhood is drawn around stands out: a dark ring and a larger name.
+        ring = {"ec": "#111111", "linewidth": 2.4} if node == focus else {"ec": "none"}
+        ax.text(x, y, label, fontsize=9.5 if node == focus else 8, ha="center", va="center", color="white",
+                fontweight="bold", zorder=3, bbox={"boxstyle": "round,pad=0.35", "fc": colour[node], **ring})
     for kind, c in kinds.items():
         ax.plot([], [], "s", color=c, label=kind)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(6, len(kinds)), fontsize=8, frameon=False)
@@ -129,6 +153,34 @@ def picture(g, fmt: str) -> bytes:
     fig.savefig(out, format=fmt, bbox_inches="tight")
     plt.close(fig)
     return out.getvalue()
+
+
+#: Bends tried for a link, in order: nearly straight first, then further out on either side.
+_BENDS = (0.05, 0.18, -0.18, 0.3, -0.3, 0.45, -0.45, 0.6, -0.6)
+
+
+def _on_bend(start, end, rad, scale, t: float) -> tuple[float, float]:
+    """The point at ``t`` (0..1) along matplotlib's arc3 curve from start to end with bend ``rad``.
+
+    arc3 is a quadratic Bezier whose control point sits ``rad`` times the chord's length off its
+    middle, measured on the page (inches), hence ``scale``: data units per inch in x and y.
+    """
+    (x0, y0), (x2, y2) = (start[0] / scale[0], start[1] / scale[1]), (end[0] / scale[0], end[1] / scale[1])
+    cx, cy = (x0 + x2) / 2 + rad * (y2 - y0), (y0 + y2) / 2 - rad * (x2 - x0)
+    x = (1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t ** 2 * x2
+    y = (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t ** 2 * y2
+    return x * scale[0], y * scale[1]
+
+
+def _clear_bend(start, end, boxes, scale, bends=_BENDS) -> float:
+    """The first bend (see _BENDS) whose curve passes through none of the other names' boxes, else
+    the one through fewest: links run around names, where the layout leaves room."""
+    def hits(rad):
+        points = [_on_bend(start, end, rad, scale, k / 24) for k in range(1, 24)]
+        return sum(any(abs(px - x) < hw * 1.1 and abs(py - y) < hh * 1.3 for px, py in points)
+                   for (x, y), (hw, hh) in boxes)
+
+    return min(bends, key=lambda rad: (hits(rad), bends.index(rad)))
 
 
 def _edge_of(centre, towards, half) -> tuple[float, float]:
@@ -153,8 +205,9 @@ def dot(g) -> bytes:
     for column in _columns(g):
         lines.append("  { rank=same;")
         for node in column:
+            ring = ", penwidth=3, color=\"#111111\"" if node == g.graph.get("focus") else ""
             lines.append(f"    {_quote(node)} [label={_quote(g.nodes[node].get('label', node))}, "
-                         f"fillcolor={_quote(kinds[g.nodes[node].get('kind', 'other')])}, fontcolor=white];")
+                         f"fillcolor={_quote(kinds[g.nodes[node].get('kind', 'other')])}, fontcolor=white{ring}];")
         lines.append("  }")
     for u, v, data in g.edges(data=True):
         style = ", style=dashed" if data.get("inferred") else ""
@@ -186,6 +239,8 @@ def mermaid(g) -> bytes:
         members = [ids[n] for n, d in g.nodes(data=True) if d.get("kind", "other") == kind]
         lines.append(f"  classDef k{i} fill:{colour},color:#fff,stroke:none")
         lines.append(f"  class {','.join(members)} k{i}")
+    if g.graph.get("focus") in ids:
+        lines.append(f"  style {ids[g.graph['focus']]} stroke:#111,stroke-width:3px")
     return ("\n".join(lines) + "\n").encode()
 
 

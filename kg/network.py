@@ -11,6 +11,7 @@ graph. The whole network is built only for what needs all of it (`kg stats`, a p
 everything).
 """
 
+import re
 from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
@@ -41,7 +42,8 @@ SELECT ?e ?label ?type WHERE {
   OPTIONAL { ?e a ?type . ?type a owl:Class }
 }"""
 _SUBCLASSES = "SELECT ?sub ?super WHERE { ?sub rdfs:subClassOf ?super . ?sub a owl:Class . FILTER(?sub != ?super) }"
-_COLUMNS = "SELECT ?c ?column ?label WHERE { ?c kg:displayColumn ?column . OPTIONAL { ?c rdfs:label ?label } }"
+_COLUMNS = """SELECT ?c ?column ?label ?colour WHERE {
+  ?c kg:displayColumn ?column . OPTIONAL { ?c rdfs:label ?label } OPTIONAL { ?c kg:displayColour ?colour } }"""
 _PROPERTIES = """
 SELECT ?p ?label ?inverse ?super WHERE {
   ?p a owl:ObjectProperty .
@@ -85,8 +87,11 @@ class _Schema:
         self.below: dict[str, set[str]] = {}
         for row in graph.select(_SUBCLASSES):
             self.below.setdefault(row["super"].value, set()).add(row["sub"].value)
+        rows = graph.select(_COLUMNS)
         self.columns = {r["c"].value: (int(r["column"].value), r["label"].value if "label" in r else
-                                       terms.shorten(r["c"].value)) for r in graph.select(_COLUMNS)}
+                                       terms.shorten(r["c"].value)) for r in rows}
+        self.colours = {r["c"].value: r["colour"].value for r in rows
+                        if "colour" in r and re.fullmatch(r"#[0-9A-Fa-f]{6}", r["colour"].value)}
 
 
 def _schema(graph) -> _Schema:
@@ -119,9 +124,11 @@ def _add_nodes(g, graph, iris, schema: _Schema) -> None:
             types.setdefault(iri, set()).add(row["type"].value)
     for iri, found in types.items():
         specific = sorted(t for t in found if not (schema.below.get(t, set()) & found))
-        placed = sorted(schema.columns[t] for t in specific if t in schema.columns)
+        placed = sorted((*schema.columns[t], t) for t in specific if t in schema.columns)
         g.nodes[iri].update(type=specific[0] if specific else None, column=placed[0][0] if placed else 99,
                             kind=placed[0][1] if placed else "other", types=" ".join(sorted(found)))
+        if placed and placed[0][2] in schema.colours:
+            g.nodes[iri]["colour"] = schema.colours[placed[0][2]]
 
 
 def network(graph):
@@ -175,7 +182,9 @@ def neighbourhood(graph, center: str | None = None, depth: int = 1):
     """The whole network, or the part within ``depth`` links of ``center`` (either direction)."""
     if center is None:
         return network(graph)
-    return local(graph, [center], depth)
+    g = local(graph, [center], depth)
+    g.graph["focus"] = center  # drawn so that it stands out
+    return g
 
 
 def paths(graph, a: str, b: str, *, limit: int = 3, cutoff: int | None = None) -> list[Path]:

@@ -73,3 +73,44 @@ def test_draw_dot_structure(knee):
 def test_draw_unknown_format(knee):
     with pytest.raises(FormatError, match="unknown graph format"):
         render(knee, "bmp")
+
+
+def test_draw_a_class_keeps_its_colour_in_every_picture(graph, knee):
+    """Each class's colour is its kg:displayColour, whatever else the picture holds."""
+    from kg.draw import _colours
+
+    glutes = neighbourhood(graph, KG + "Glutes", 1)
+    declared = {r["label"].value: r["colour"].value for r in graph.select(
+        "SELECT ?label ?colour WHERE { ?c kg:displayColour ?colour ; rdfs:label ?label }")}
+    for g in (knee, glutes):
+        assert {kind: colour for kind, colour in _colours(g).items() if kind in declared} == \
+            {kind: declared[kind] for kind in _colours(g) if kind in declared}
+    shared = set(_colours(knee)) & set(_colours(glutes))
+    assert "muscle group" in shared and all(_colours(knee)[k] == _colours(glutes)[k] for k in shared)
+    assert len(set(declared.values())) == len(declared)  # no two classes look alike
+
+
+def test_draw_the_centre_of_a_neighbourhood_stands_out(knee):
+    ident = "n_RunnersKnee"
+    assert f"style {ident} stroke:#111,stroke-width:3px" in render(knee, "mermaid").decode()
+    dot = render(knee, "dot").decode()
+    assert re.search(r'"https://w3id.org/runner-kg/RunnersKnee" \[[^]]*penwidth=3', dot)
+    assert dot.count("penwidth=3") == 1
+
+
+def test_draw_links_bend_around_names_in_their_way():
+    """A box on the straight line between two names: the chosen bend's curve misses it."""
+    from kg.draw import _clear_bend, _on_bend
+
+    start, end, scale = (0.0, 0.0), (10.0, 0.0), (1.0, 1.0)
+    box = ((5.0, 0.0), (0.8, 0.3))
+    rad = _clear_bend(start, end, [box], scale)
+    points = [_on_bend(start, end, rad, scale, k / 50) for k in range(51)]
+    assert rad != 0.05 and not any(abs(x - 5.0) < 0.8 and abs(y) < 0.3 for x, y in points)
+    assert _clear_bend(start, end, [], scale) == 0.05  # nothing in the way: nearly straight
+
+
+def test_draw_too_large_a_picture_says_how_to_draw_a_part(graph):
+    with pytest.raises(FormatError, match="too many to read in one picture.*neighbourhood.*--format dot or graphml"):
+        render(neighbourhood(graph), "png")
+    assert render(neighbourhood(graph), "dot").startswith(b"digraph")  # exchange formats take it all

@@ -134,6 +134,19 @@ def test_serve_describes_itself_without_a_query(server):
     g = rdflib.Graph().parse(data=body, format="turtle")
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
     assert (None, sd.endpoint, rdflib.URIRef(server.sparql)) in g
+    # Every result format it advertises is one it serves.
+    media = {"SPARQL_Results_JSON": "application/sparql-results+json", "SPARQL_Results_XML":
+             "application/sparql-results+xml", "SPARQL_Results_CSV": "text/csv", "SPARQL_Results_TSV":
+             "text/tab-separated-values", "Turtle": "text/turtle", "N-Triples": "application/n-triples",
+             "JSON-LD": "application/ld+json", "RDF_XML": "application/rdf+xml"}
+    advertised = {str(o).rsplit("/", 1)[1] for o in g.objects(None, sd.resultFormat)}
+    assert advertised == set(media)
+    for name in advertised:
+        query = "SELECT ?m WHERE { kg:Sprinting kg:engages ?m }" if name.startswith("SPARQL") else \
+            "CONSTRUCT WHERE { kg:Sprinting kg:engages ?m }"
+        status, headers, _ = server.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}),
+                                            headers={"Accept": media[name]})
+        assert status == 200 and headers["content-type"].startswith(media[name]), name
 
 
 # -- bad requests: one line, the right status, never a traceback -------------------------------

@@ -69,6 +69,8 @@ AMOUNTS = ("a lot of", "lots of", "loads of", "tons of", "a ton of", "hundreds o
 
 #: Words that set a time by an event ("after running"): restrictive unless the event is the topic.
 TIME_WORDS = {"before", "after", "during", "while", "when", "whilst"}
+#: Words that set the scene for what follows ("when running", "in a run", "for runners").
+SETTING_WORDS = TIME_WORDS | {"in", "on", "at", "for"}
 
 _NUMBERS = {"zero", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
             "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "hundred", "hundreds",

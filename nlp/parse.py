@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .grammar import (ALL_OF, ARTICLES, AUXILIARIES, COMMANDS, COUNTING, DEFINING, HOW_MODIFIERS, LISTING, MODALS,
-                      NEGATIONS, PATH_WORDS, PRONOUNS, SUBORDINATE, WH_WORDS, grammatical)
+from .grammar import (ALL_OF, ARTICLES, AUXILIARIES, COMMANDS, COUNTING, DEFINING, FUNCTION_WORDS, HOW_MODIFIERS,
+                      LISTING, MODALS,
+                      NEGATIONS, PATH_WORDS, PRONOUNS, SUBORDINATE, TIME_WORDS, WH_WORDS, grammatical)
 from .lexicon import Lexicon, normalize
 
 @dataclass
@@ -285,11 +286,14 @@ def _request(words: list[str]) -> int | None:
 
 
 def _auxiliary(doc, span) -> bool:
-    """Whether a one-word relation match is just an auxiliary ('what DO the adductors do?')."""
+    """Whether a one-word relation match is just an auxiliary ('what DO the adductors do?'): one
+    stands before its subject, while a verb followed by a preposition or a time word is the main
+    verb ('what do hip muscles DO when running?')."""
     if span.end - span.start != 1 or span[0].lower_ not in AUXILIARIES:
         return False
     after = [t for t in doc[span.end:] if t.text.strip()]
-    return bool(after) and (after[0].is_alpha or after[0].is_digit)
+    return bool(after) and (after[0].is_alpha or after[0].is_digit) and \
+        after[0].lower_ not in FUNCTION_WORDS and after[0].lower_ not in TIME_WORDS
 
 
 def _command(doc, span) -> bool:

@@ -11,8 +11,8 @@ from .parse import Mention, Parse
 from .refuse import ambiguous_name, expected_class, foreign, give_up, not_found, unknown_compound, unknown_term
 from .search import connect_frame, definition_frame, list_frame, opposite_ends, path_frame, relation_frame, value_frame
 from .states import attach_states
-from .words import (answer_class_mention, class_heads, expand_general, inside, is_own_class, merge_relations,
-                    next_to, relation_words, right_after_question)
+from .words import (answer_class_mention, class_heads, expand_general, in_passing, inside, is_own_class, merge_relations,
+                    next_to, relation_words, right_after_question, word_before)
 from .yesno import exists_frame, yes_no_frame
 
 
@@ -58,6 +58,14 @@ def _candidates(parse: Parse, lex: Lexicon):
     entities = parse.of("entity")
     classes = [m for m in parse.of("class") if not inside(m, entities)]
     strong, weak = relation_words(parse, classes, lex)
+    setting = [e for e in entities if in_passing(parse, e, lex)]
+    if setting and len(setting) < len(entities):
+        # "what do hip muscles do when running?": the topic said as the setting is not a thing the
+        # question is about, nor is the word that sets it ("when", "in").
+        entities = [e for e in entities if e not in setting]
+        setters = {word_before(parse, e) for e in setting}
+        strong = [r for r in strong if not (r.end - r.start == 1 and r.start in setters)]
+        weak = [r for r in weak if not (r.end - r.start == 1 and r.start in setters)]
     frame.states = attach_states(parse.of("state"), entities + classes, lex)
     if frame.states and not strong and not weak:
         # "weak hips?", "exercises for tight hamstrings": a state alone asks for its remedy.
@@ -116,7 +124,8 @@ def _candidates(parse: Parse, lex: Lexicon):
             # what a name is: "the IT band issues").
             yield exists_frame(new(), entities, strong, weak, asked, lex)
         return
-    if len(entities) == 2 and not strong and answer_class is None and not one_phrase(parse, *entities):
+    about = entities
+    if len(about) == 2 and not strong and answer_class is None and not one_phrase(parse, *about):
         # Two names joined by prepositions or light verbs only ("what do sumo squats have to do
         # with the adductors?") ask how the two are connected; two names side by side ("runner's
         # legs") are one thing the graph does not name.
@@ -152,7 +161,7 @@ def _candidates(parse: Parse, lex: Lexicon):
     if answer_class is not None and not parse.unknown:
         # "list all exercises", "what outcomes are covered?": nothing for a relation to start from.
         yield list_frame(new(), answer_class, lex)
-    if len(entities) == 2 and answer_class is None and not one_phrase(parse, *entities):
+    if len(about) == 2 and answer_class is None and not one_phrase(parse, *about):
         # "what do sumo squats have to do with the adductors?": two names and only light words
         # between them ask how the two are connected.
         yield path_frame(new(), entities, lex)

@@ -6,7 +6,7 @@ asked for, and the small facts about word positions the other stages share.
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .grammar import (ALONE, ARTICLES, COMMANDS, FUNCTION_WORDS, HOW_MODIFIERS, LIGHT_VERBS, LISTING, NAMING,
-                      PRONOUNS, RESTRICTIVE, WH_WORDS, grammatical, number)
+                      PRONOUNS, RESTRICTIVE, SETTING_WORDS, WH_WORDS, grammatical, number)
 from .lexicon import Lexicon
 from .parse import Mention, Parse
 
@@ -208,3 +208,19 @@ def carries_meaning(parse: Parse, i: int, lex: Lexicon) -> bool:
     if word in STOP_WORDS:
         return word in NAMING
     return True
+
+
+def in_passing(parse: Parse, mention: Mention, lex: Lexicon) -> bool:
+    """Whether a name is the graph's topic said as the setting of the question, after a time word
+    or a preposition ("when running", "in a run", "for runners"): not a thing the question is about."""
+    if mention.kind != "entity" or not (lex.topic & set(mention.iris)):
+        return False
+    at = word_before(parse, mention)
+    word = parse.words[at] if at is not None else None
+    return word in SETTING_WORDS
+
+
+def word_before(parse: Parse, mention: Mention) -> int | None:
+    """The position of the last word before a mention, articles and pronouns aside."""
+    return next((i for i in range(mention.start - 1, -1, -1) if parse.words[i].strip()
+                 and parse.words[i] not in ARTICLES and parse.words[i] not in PRONOUNS), None)

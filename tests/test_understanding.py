@@ -245,3 +245,13 @@ def test_understanding_two_names_side_by_side_are_one_thing_not_a_connection(ask
     assert not answer.understood and answer.type != "path"
     answer = ask(asker, "what do sumo squats have to do with the adductors?")
     assert answer.type == "path" and answer.answers
+
+
+def test_understanding_the_topic_said_as_the_setting_is_not_what_is_asked(asker):
+    """ "when running", "in a run": the graph's topic setting the scene is not a second thing to
+    connect, and "do" before "when" is the main verb (what the hip muscles do), not an auxiliary."""
+    answer = ask(asker, "what do hip muscles do when running")
+    assert answer.type == "relation" and iris(answer) == {"Propulsion"}
+    # Not a setting: "of running" names what the phases belong to.
+    assert iris(ask(asker, "which phases of running use the adductors?")) == {"PushingOff", "StabilizingTheStride"}
+    assert ask(asker, "how does sprinting relate to running?").type == "path"

@@ -392,7 +392,11 @@ def serve(
                    f"{settings.workers} worker{'s' if settings.workers != 1 else ''}, {timeout:g} s time limit); "
                    "Ctrl-C or SIGTERM stops", err=True)
 
-    run(_open(data, store), settings, announce)
+    questions = None
+    if ask:
+        from nlp import QuestionService as questions
+
+    run(_open(data, store), settings, announce, questions=questions)
     typer.echo("kg serve: stopped", err=True)
 
 

@@ -90,23 +90,28 @@ class Settings:
         return self.connections // 4
 
 
-def serve(graph, settings: Settings, announce=None) -> None:
+def serve(graph, settings: Settings, announce=None, questions=None) -> None:
     """Serve ``graph`` until SIGTERM or Ctrl-C; ``announce(url)`` is called once it listens.
+
+    ``questions(graph)``, if given (and ``settings.ask``), makes what answers POST /ask in each
+    worker: an object with ``examples`` (questions for the query page) and ``answer(text)`` (the
+    JSON reply as bytes, or QuestionError). The question layer is handed in, so the graph layer
+    never imports it.
 
     Raises KgError when it cannot listen on the host and port.
     """
     import waitress
 
     page, examples = PAGE.read_bytes(), []
+    if questions is None:
+        settings.ask = False
     if settings.ask:
-        from nlp import Asker
-
-        examples = Asker(graph).lexicon.examples  # builds the parser's vocabulary once, before the workers
+        examples = questions(graph).examples  # builds the parser's vocabulary once, before the workers
     # Inside a <script>: "<" escaped, so no example can close the element.
     page = page.replace(b"{{examples}}", json.dumps(examples[:8]).replace("<", "\\u003c").encode())
     page = page.replace(b"{{prefixes}}", json.dumps(terms.PREFIXES).replace("<", "\\u003c").encode())
     _preload_error_messages()
-    pool = Pool(settings.workers, lambda: _worker_setup(graph, settings), waiting=settings.queue,
+    pool = Pool(settings.workers, lambda: _worker_setup(graph, settings, questions), waiting=settings.queue,
                 confine=sandbox.deny_network)
     endpoint = Endpoint(pool, settings, page)
     if pool.confined is not True:
@@ -454,14 +459,10 @@ def negotiate(accept: str | None, offers: list[tuple[str, str]]) -> tuple[str, s
 
 # -- in the worker processes ---------------------------------------------------------------------
 
-def _worker_setup(graph, settings: Settings):
+def _worker_setup(graph, settings: Settings, questions=None):
     """Runs once in each new worker: its own handle on the store, and the question parser."""
     graph = graph.reopen()
-    asker = None
-    if settings.ask:
-        from nlp import Asker
-
-        asker = Asker(graph)
+    asker = questions(graph) if settings.ask and questions is not None else None
 
     def handle(job: dict, out) -> None:
         if job["kind"] == "sparql":
@@ -553,15 +554,13 @@ def _with_charset(media_type: str) -> str:
 
 
 def _answer_question(asker, job: dict, out) -> None:
-    from nlp import render
-
     try:
-        answer = asker.ask(job["question"])
+        reply = asker.answer(job["question"])
     except QuestionError as e:
         out.fail(400, str(e))
         return
     out.start(200, "application/json")
-    out.write(render.json_text(answer).encode())
+    out.write(reply)
     out.finish()
 
 

@@ -21,7 +21,7 @@ from .read import build as build_frame
 from .lexicon import VERSION, Lexicon, build as build_lexicon
 from .parse import Parse, Parser, make_nlp
 
-__all__ = ["Answer", "Asker", "Item", "Lexicon", "load_lexicon"]
+__all__ = ["Answer", "Asker", "Item", "Lexicon", "QuestionService", "load_lexicon"]
 
 MAX_WORDS = 60  # the longest question in the suites has 16; a pasted page is not a question
 
@@ -147,3 +147,17 @@ class Asker:
                 if second.answers or second.boolean is not None or second.count:
                     return second
         return answer
+
+
+class QuestionService:
+    """What ``kg serve`` answers POST /ask with (kg.serve.serve's ``questions``): the parser's
+    example questions, and a question's JSON answer as bytes (QuestionError for a bad one)."""
+
+    def __init__(self, graph):
+        self.asker = Asker(graph)
+        self.examples = self.asker.lexicon.examples
+
+    def answer(self, question: str) -> bytes:
+        from . import render
+
+        return render.json_text(self.asker.ask(question)).encode()

@@ -223,3 +223,19 @@ def test_service_cli_sparql_allow_service_calls_the_server(cli, listener):
     result = cli("sparql", "--allow-service", f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}")
     assert _settle(listener, 0) == 1
     assert result.exit_code in (0, 1)  # SILENT: the failed call gives no rows rather than an error
+
+
+def test_service_the_graph_layer_never_imports_the_question_layer():
+    """kg/ is below nlp/: the server gets its question answerer handed in by the CLI."""
+    import ast
+    from pathlib import Path
+
+    kg = Path(__file__).resolve().parent.parent / "kg"
+    imports = []
+    for path in kg.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "nlp":
+                imports.append(path.name)
+            if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "nlp" for a in node.names):
+                imports.append(path.name)
+    assert len(list(kg.glob("*.py"))) > 10 and imports == []

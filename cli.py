@@ -619,8 +619,8 @@ def stats(
     store: StoreOption = None,
     endpoint: EndpointOption = None,
 ) -> None:
-    """Count triples stated and inferred and members per class; name the most connected muscles
-    and injuries (degree and betweenness centrality)."""
+    """Count triples stated and inferred and members per class; name the most connected members
+    of the classes with the most facts (degree and betweenness centrality)."""
     import json
 
     from kg.network import stats as compute
@@ -636,9 +636,10 @@ def stats(
     typer.echo("members per class (subclasses included, as in kg list):")
     for row in result["members_per_class"]:
         typer.echo(f"  {row['label']}: {row['members']}")
-    for key in ("most_connected_muscles", "most_connected_injuries"):
-        typer.echo(f"{key.replace('_', ' ')} (degree centrality, betweenness centrality):")
-        for row in result[key]:
+    for ranked in result["most_connected"]:
+        typer.echo(f"most connected of class {ranked['label']} ({ranked['facts']:,} facts; degree centrality, "
+                   "betweenness centrality):")
+        for row in ranked["entities"]:
             typer.echo(f"  {row['label']}: {row['degree_centrality']:.3f}, {row['betweenness_centrality']:.3f}")
 
 

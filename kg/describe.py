@@ -116,7 +116,7 @@ def card(graph, iri: str) -> Card:
             synonyms.append(row["alt"].value)
         if "definition" in row:
             definition = row["definition"].value
-        if "class" in row and row["class"].value.startswith(terms.KG):
+        if "class" in row:
             classes.append(row.get("classLabel", row["class"]).value)
     labels = _property_labels(graph)
     result = Card(iri, pref or terms.shorten(iri), sorted(set(classes)), sorted(set(synonyms), key=str.lower),

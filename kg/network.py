@@ -241,8 +241,9 @@ def render_path(path: Path) -> str:
     return text
 
 
-def stats(graph, top: int = 5, progress=None) -> dict:
-    """Triples stated and inferred, members per class, and the most connected muscles and injuries.
+def stats(graph, top: int = 5, progress=None, classes_ranked: int = 3) -> dict:
+    """Triples stated and inferred, members per class, and the most connected members of the
+    ``classes_ranked`` classes whose members take part in the most facts.
 
     Connectedness is degree centrality (share of other entities linked directly) and betweenness
     centrality (share of shortest paths that pass through), on the network of facts.
@@ -260,17 +261,27 @@ def stats(graph, top: int = 5, progress=None) -> dict:
     g = network(graph)
     progress(f"centrality of {g.number_of_nodes():,} entities")
     undirected = nx.Graph(g)
+    progress("counting the members of each class")
+    members = classes(graph)
     degree = nx.degree_centrality(undirected)
     between = nx.betweenness_centrality(undirected, k=min(500, len(undirected)) or None, seed=0) \
         if len(undirected) > 2000 else nx.betweenness_centrality(undirected)
 
-    def ranked(cls) -> list[dict]:
-        nodes = [n for n, d in g.nodes(data=True) if cls.value in d.get("types", "").split()]
-        nodes.sort(key=lambda n: (-degree[n], -between[n], g.nodes[n]["label"]))
-        return [{"iri": n, "label": g.nodes[n]["label"], "degree_centrality": round(degree[n], 3),
-                 "betweenness_centrality": round(between[n], 3)} for n in nodes[:top]]
+    # The classes whose members take part in the most facts, whatever the graph is about.
+    facts: dict[str, int] = {}
+    for n, d in g.nodes(data=True):
+        if d.get("type"):
+            facts[d["type"]] = facts.get(d["type"], 0) + undirected.degree(n)
+    busiest = sorted(facts, key=lambda c: (-facts[c], c))[:classes_ranked]
+    labels = {iri: label for iri, label, _ in members}
 
-    progress("counting the members of each class")
+    def ranked(cls: str) -> dict:
+        nodes = sorted((n for n, d in g.nodes(data=True) if d.get("type") == cls),
+                       key=lambda n: (-degree[n], -between[n], g.nodes[n]["label"]))
+        return {"class": cls, "label": labels.get(cls, terms.shorten(cls)), "facts": facts[cls], "entities": [
+            {"iri": n, "label": g.nodes[n]["label"], "degree_centrality": round(degree[n], 3),
+             "betweenness_centrality": round(between[n], 3)} for n in nodes[:top]]}
+
     return {
         "triples": total,
         "stated": total - inferred,
@@ -278,7 +289,6 @@ def stats(graph, top: int = 5, progress=None) -> dict:
         "entities": g.number_of_nodes(),
         "facts_between_entities": g.number_of_edges(),
         # The same count as kg list: the named members of each class, its subclasses' included.
-        "members_per_class": [{"class": iri, "label": label, "members": n} for iri, label, n in classes(graph)],
-        "most_connected_muscles": ranked(terms.MUSCLE),
-        "most_connected_injuries": ranked(terms.INJURY),
+        "members_per_class": [{"class": iri, "label": label, "members": n} for iri, label, n in members],
+        "most_connected": [ranked(c) for c in busiest],
     }

@@ -52,8 +52,6 @@ RDFS_SUBCLASSOF = NamedNode(RDFS + "subClassOf")
 RDFS_SUBPROPERTYOF = NamedNode(RDFS + "subPropertyOf")
 OWL_INVERSEOF = NamedNode(OWL + "inverseOf")
 
-MUSCLE = kg("Muscle")
-INJURY = kg("Injury")
 
 #: Named graphs that hold materialized inferences; each is named after the rule that made it.
 SUBCLASS_RULE = kg("SubclassRule")

@@ -242,7 +242,7 @@ def test_cli_stats(cli):
     assert result.exit_code == 0
     assert "inferred" in result.stdout and "degree centrality" in result.stdout
     data = json.loads(cli("stats", "--json").stdout)
-    assert data["most_connected_muscles"][0]["label"] == "adductors"
+    assert data["most_connected"][0]["entities"][0]["label"] == "adductors"
 
 
 @pytest.mark.parametrize("args, heavy", [

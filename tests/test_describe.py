@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg import terms
+from kg import open_graph, terms
 from kg.describe import card, classes, members, render
 from kg.errors import NotFound
 from kg.names import index, key
@@ -63,3 +63,18 @@ def test_list_classes_and_members(graph):
     counts = {label: n for _, label, n in classes(graph)}
     assert counts["exercise"] == 10 and counts["running injury"] == 2
     assert [label for _, label in members(graph, KG + "Injury")] == ["IT band syndrome", "runner's knee"]
+
+
+def test_describe_shows_a_users_own_class(tmp_path):
+    """A class from the user's namespace names its members on their cards, as kg: classes do."""
+    extra = tmp_path / "clinic.ttl"
+    extra.write_text("""@prefix ex: <https://clinic.example/> .
+@prefix kg: <https://w3id.org/runner-kg/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+ex:RehabExercise a owl:Class ; rdfs:subClassOf kg:Exercise ; rdfs:label "rehab exercise"@en .
+ex:Clamshells a ex:RehabExercise ; skos:prefLabel "clamshells"@en ; kg:strengthens kg:Glutes .
+""")
+    c = card(open_graph([extra]), "https://clinic.example/Clamshells")
+    assert c.classes == ["rehab exercise"]

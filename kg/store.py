@@ -73,21 +73,6 @@ class KnowledgeGraph(Reader):
             return self.path / kind
         return cache.directory() / f"{self.key}.{kind}"
 
-    def read_cache(self, kind: str) -> bytes | None:
-        """Work derived from this graph (the parser's lexicon), cached beside it."""
-        if self.path is not None:
-            found = cache.read(kind, "", folder=self.path)
-            if found is not None:
-                return found
-        return cache.read(self.key, kind) if self.key else None
-
-    def write_cache(self, kind: str, data: bytes) -> None:
-        """Cache work derived from this graph: inside a persistent store if it can, else per user."""
-        if self.path is not None and cache.write(kind, "", data, folder=self.path):
-            return
-        if self.key:
-            cache.write(self.key, kind, data)
-
     def query(self, sparql: str, bindings: dict | None = None, *, default_graph: list | None = None,
               named_graphs: list | None = None, base_iri: str | None = None) -> QuerySolutions | QueryBoolean | QueryTriples:
         """Run a SPARQL query with the ontology's prefixes pre-declared.

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pyoxigraph import NamedNode
 
 from . import terms
+from .provenance import origin
 
-RULES = {r.value for r in terms.RULES}
 
 _OUT = """
 SELECT DISTINCT ?e ?p ?o WHERE {
@@ -45,10 +45,6 @@ SELECT DISTINCT ?e ?title WHERE {
   { ?st rdf:subject ?e } UNION { ?st rdf:object ?e }
   UNION { ?st owl:sourceIndividual ?e } UNION { ?st owl:targetIndividual ?e }
   ?st dcterms:source/dcterms:title ?title .
-}"""
-_FACT_SOURCES = """
-SELECT DISTINCT ?s ?p ?o ?title WHERE {
-  ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; dcterms:source/dcterms:title ?title .
 }"""
 _DENIED = """
 SELECT ?e ?p ?other ?outgoing WHERE {
@@ -146,12 +142,10 @@ def card(graph, iri: str) -> Card:
 
 
 def _add(graph, result: Card, label: str, s: str, p: str, o: str, other: str) -> None:
-    held = graph.graphs(NamedNode(s), NamedNode(p), NamedNode(o))
-    sources = sorted({r["title"].value for r in graph.select(
-        _FACT_SOURCES, {"s": NamedNode(s), "p": NamedNode(p), "o": NamedNode(o)})}) if held - RULES else []
     facts = result.relations.setdefault(label, [])
     if not any(f.iri == other for f in facts):
-        facts.append(Fact(other, _label(graph, other), held <= RULES, sources, p, s != other))
+        found = origin(graph, s, p, o)
+        facts.append(Fact(other, _label(graph, other), found.inferred, list(found.sources), p, s != other))
 
 
 def negate(label: str) -> str:

@@ -18,6 +18,7 @@ from pyoxigraph import NamedNode
 
 from . import terms
 from .describe import classes
+from .provenance import RULE_GRAPHS, origin
 from .store import row_key
 
 _FACTS = """
@@ -102,15 +103,14 @@ def _schema(graph) -> _Schema:
 
 
 def _add_facts(g, graph, facts: set[tuple[str, str, str]], schema: _Schema) -> None:
-    rules = {r.value for r in terms.RULES}
     for s, p, o in sorted(facts):
         if p in schema.repeats:
             continue
         if any((s, q, o) in facts for q, ups in schema.supers.items() if p in ups and q != p):
             continue  # a more specific property says the same
         if s in g and o in g and not g.has_edge(s, o, key=p):
-            held_in = graph.graphs(NamedNode(s), NamedNode(p), NamedNode(o))
-            g.add_edge(s, o, key=p, property=p, label=schema.labels.get(p, p), inferred=held_in <= rules)
+            g.add_edge(s, o, key=p, property=p, label=schema.labels.get(p, p),
+                       inferred=origin(graph, s, p, o, sources=False).inferred)
 
 
 def _add_nodes(g, graph, iris, schema: _Schema) -> None:
@@ -252,10 +252,9 @@ def stats(graph, top: int = 5, progress=None, classes_ranked: int = 3) -> dict:
 
     progress = progress or (lambda text: None)
     progress("counting triples")
-    rules = {r.value for r in terms.RULES}
     counts = {row["g"].value: int(row["n"].value) for row in graph.select(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-    inferred = sum(n for g, n in counts.items() if g in rules)
+    inferred = sum(n for g, n in counts.items() if g in RULE_GRAPHS)
     total = len(graph)
     progress(f"reading the network of facts ({total:,} triples)")
     g = network(graph)

@@ -11,13 +11,13 @@ from pyoxigraph import NamedNode
 
 from kg import terms
 from kg.describe import negate
+from kg.provenance import origin
 from kg.store import row_key
 
 from . import compile as sparql
 from .frame import Frame, Reading
 from .lexicon import Lexicon
 
-RULES = {r.value for r in terms.RULES}
 
 
 @dataclass
@@ -281,15 +281,12 @@ class Answerer:
         return "; ".join(whys), inferred, list(dict.fromkeys(titles))
 
     def _fact(self, s: str, p: str, o: str, depth: int = 0) -> tuple[str, bool, list[str]]:
-        graphs = self.graph.graphs(NamedNode(s), NamedNode(p), NamedNode(o))
-        stated = any(g not in RULES for g in graphs)
-        titles, parts = [], []
+        found = origin(self.graph, s, p, o)
+        stated, titles, parts = found.stated, list(found.sources), []
         if stated:
-            rows = self.graph.select(sparql.sources(s, p, o))
-            titles = sorted({r["title"].value for r in rows if "title" in r})
             parts.append("stated in " + ", ".join(f"“{t}”" for t in titles) if titles else
                          "stated in the graph (no source given)")
-        rules = [r.value for r in terms.RULES if r.value in graphs]  # in a fixed order: graphs is a set
+        rules = list(found.rules)
         if stated and depth == 0 and self._chain_premises(s, p, o):
             # A stated fact is kept once, in the stated graph; the domain rule it also follows from
             # is worth quoting ("an exercise that strengthens a muscle ... helps prevent ...").

@@ -72,14 +72,6 @@ def value(s: str, p: str) -> str:
     return f"SELECT ?value WHERE {{ {iri(s)} {iri(p)} ?value }}"
 
 
-def sources(s: str, p: str, o: str) -> str:
-    """The articles a stated triple cites, with their evidence notes."""
-    return (f"SELECT DISTINCT ?title ?note WHERE {{\n"
-            f"  ?st rdf:subject {iri(s)} ; rdf:predicate {iri(p)} ; rdf:object {iri(o)} .\n"
-            f"  OPTIONAL {{ ?st dcterms:source ?src . OPTIONAL {{ ?src dcterms:title ?title }} }}\n"
-            f"  OPTIONAL {{ ?st skos:note ?note }}\n}}")
-
-
 def describe(entity: str) -> str:
     """Definition, class and names of one entity."""
     return (f"SELECT ?definition ?name WHERE {{\n"

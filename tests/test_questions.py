@@ -45,17 +45,19 @@ def test_questions_heldout_macro_f1(asker):
 
 
 FRESH = HELDOUT.parent
-#: Per expected kind of answer, the macro F1 each fresh set must keep (its score when it was added,
-#: less 0.02), and how many of its out-of-scope questions may be answered at most. The sets were
+#: Per expected kind of answer, the macro F1 each fresh set must keep (its latest score, rounded
+#: down), and how many of its out-of-scope questions may be answered at most. The sets were
 #: written by helpers who never saw the parser (docs/benchmarks.md, "First contact"); since then
 #: they have been used to find mechanisms, so they guard against regressions, not overfitting.
 FLOORS = {
-    "fresh1.jsonl": ({"answers": 0.66, "boolean": 0.68, "count": 0.55, "definition": 0.85, "path": 0.98,
-                      "understood": 0.96}, 1),
-    "fresh2.jsonl": ({"answers": 0.55, "boolean": 0.65, "count": 0.41, "definition": 0.67, "path": 0.73,
-                      "understood": 0.96}, 1),
-    "fresh3.jsonl": ({"answers": 0.53, "boolean": 0.51, "count": 0.34, "definition": 0.81, "path": 0.90,
-                      "understood": 0.90}, 7),
+    "fresh1.jsonl": ({"answers": 0.67, "boolean": 0.68, "count": 0.57, "definition": 0.86, "path": 0.99,
+                      "understood": 0.99}, 0),
+    "fresh2.jsonl": ({"answers": 0.56, "boolean": 0.66, "count": 0.42, "definition": 0.76, "path": 0.74,
+                      "understood": 0.98}, 1),
+    "fresh3.jsonl": ({"answers": 0.54, "boolean": 0.53, "count": 0.35, "definition": 0.94, "path": 0.92,
+                      "understood": 0.97}, 2),
+    "fresh4.jsonl": ({"answers": 0.39, "boolean": 0.46, "count": 0.09, "definition": 0.68, "path": 0.72,
+                      "understood": 0.94}, 4),
 }
 
 

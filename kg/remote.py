@@ -56,8 +56,6 @@ class RemoteGraph(Reader):
     ``cut`` (``kg sparql`` shows it with a warning).
     """
 
-    key = ""
-    path = None
     remote = True
 
     def __init__(self, url: str, *, timeout: float = 30.0, partial: bool = False):
@@ -70,6 +68,10 @@ class RemoteGraph(Reader):
         self._opener = _opener(self._watchdog.sockets)
         self.partial = partial  # whether a result the endpoint cut at its row limit may be used
         self.cut: int | None = None  # the row limit the endpoint says it applied to the last result
+
+    def cache_path(self, kind: str) -> None:
+        """Nothing derived from an endpoint's graph is cached: it may change at any time."""
+        return None
 
     def reopen(self) -> "RemoteGraph":
         return self

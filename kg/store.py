@@ -6,12 +6,38 @@ content of every input, so later commands only load the cache (a few millisecond
 
 import os
 from collections.abc import Sequence
+from typing import Protocol
 from pathlib import Path
 
 from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Store, serialize
 
 from . import cache, terms
 from .load import load_file, read_bytes
+
+
+class GraphReader(Protocol):
+    """What every command and the question parser read a graph through: the embedded store and
+    a ``--store`` (KnowledgeGraph) and a SPARQL endpoint (kg.remote.RemoteGraph) all provide it."""
+
+    remote: bool  # whether queries go over the network (so a process running them needs it)
+
+    def query(self, sparql: str, bindings: dict | None = None, **dataset): ...
+
+    def select(self, sparql: str, bindings: dict | None = None) -> list[dict]: ...
+
+    def ask(self, sparql: str, bindings: dict | None = None) -> bool: ...
+
+    def graphs(self, s, p, o) -> set[str]:
+        """The names of the graphs holding a triple; "" stands for the stated facts."""
+
+    def reopen(self) -> "GraphReader":
+        """The same graph, for a forked child."""
+
+    def cache_path(self, kind: str) -> Path | None:
+        """Where work derived from this graph (the parser's vocabulary) is kept; None: nowhere,
+        build it afresh each time."""
+
+    def __len__(self) -> int: ...
 
 
 class Reader:

@@ -39,8 +39,8 @@ def load_lexicon(graph, nlp, *, use_cache: bool = True, rebuild: bool = False) -
     from pathlib import Path
 
     kind = f"lexicon-{_builder_digest()}.sqlite"
-    if use_cache and hasattr(graph, "cache_path"):
-        path = graph.cache_path(kind)
+    path = graph.cache_path(kind) if use_cache else None
+    if path is not None:
         if not rebuild:
             try:
                 return Lexicon.open(path)

@@ -1,7 +1,8 @@
 """Every error a user can cause, in one place.
 
 Each carries a one-line message that says what was expected and what came, and the exit code the
-command line uses: 2 for bad input or usage, 1 for "no such thing" (unknown entity, no path).
+command line uses: 2 for bad input or usage, 1 for "no such thing" (unknown entity, no path),
+70 (EX_SOFTWARE) for a fault of the tool's own that no input should cause.
 """
 
 
@@ -12,6 +13,15 @@ class KgError(Exception):
 
     def __init__(self, message: str):
         super().__init__(" ".join(message.split()) if "\n" in message else message)
+
+
+class InternalError(KgError):
+    """A fault in the tool, not in what the user gave it: reported in one line, to be fixed."""
+
+    exit_code = 70
+
+    def __init__(self, message: str):
+        super().__init__(f"internal error (please report it): {message}")
 
 
 class DataError(KgError):

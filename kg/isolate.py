@@ -12,7 +12,7 @@ import signal
 import time
 from collections.abc import Callable
 
-from .errors import KgError, QueryTimeout
+from .errors import InternalError, KgError, QueryTimeout
 
 
 def call(fn: Callable, *args, timeout: float | None = None, network: bool = False):
@@ -34,7 +34,8 @@ def call(fn: Callable, *args, timeout: float | None = None, network: bool = Fals
                 _deny_network()
             payload = pickle.dumps(("ok", fn(*args)))
         except BaseException as e:  # sent to the parent, which decides what to show
-            payload = pickle.dumps(("error", e if isinstance(e, KgError) else KgError(f"{type(e).__name__}: {e}")))
+            # A KgError is the user's (bad input, a timeout); anything else is the tool's own fault.
+            payload = pickle.dumps(("error", e if isinstance(e, KgError) else InternalError(f"{type(e).__name__}: {e}")))
             code = 1
         try:
             with os.fdopen(write_end, "wb") as pipe:
@@ -51,7 +52,7 @@ def call(fn: Callable, *args, timeout: float | None = None, network: bool = Fals
         os.close(read_end)
         os.waitpid(pid, 0)
     if not payload:
-        raise KgError("the query process died without an answer")
+        raise InternalError("the query process died without an answer")
     status, value = pickle.loads(payload)
     if status == "error":
         raise value

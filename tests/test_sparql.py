@@ -175,3 +175,15 @@ def test_sparql_cli_count_is_of_distinct_facts(cli, graph):
     assert out.exit_code == 0
     muscles = {r["m"].value for r in graph.select("SELECT DISTINCT ?m WHERE { kg:Running kg:engages ?m }")}
     assert out.stdout.split() == ["n", str(len(muscles))]
+
+
+def test_sparql_isolated_bug_is_an_internal_error_not_a_usage_error():
+    """A fault in the tool's own code is exit code 70 with 'please report it', not bad input (2)."""
+    from kg.errors import InternalError
+
+    def broken():
+        return {}["missing"]
+
+    with pytest.raises(InternalError, match=r"internal error \(please report it\): KeyError") as caught:
+        isolate.call(broken, timeout=30)
+    assert caught.value.exit_code == 70

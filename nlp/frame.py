@@ -4,9 +4,19 @@ compiler (nlp.compile) turns it into SPARQL and the answerer (nlp.answer) runs i
 """
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .lexicon import Lexicon
 from .parse import Mention, Parse
+
+
+#: What a question asks: things (relation, list, count, value), a yes or no, a definition, how two
+#: things connect; or why it is not answered.
+FrameType = Literal["relation", "count", "list", "value", "yesno", "definition", "path",
+                    "ambiguous", "unknown_term", "out_of_domain", "not_understood"]
+#: What a yes/no question checks: one triple, a class membership, a value, whether answers exist,
+#: or whether two names name one thing.
+CheckKind = Literal["triple", "type", "value", "exists", "same"]
 
 
 @dataclass
@@ -40,7 +50,7 @@ class Reading:
 class Check:
     """A yes/no question: about one triple, class membership, a value, or whether answers exist."""
 
-    kind: str                       # triple | type | value | exists
+    kind: CheckKind
     subject: str
     prop: str | None = None         # canonical property
     object: str | None = None       # entity IRI (triple), class IRI (type)
@@ -51,8 +61,7 @@ class Check:
 
 @dataclass
 class Frame:
-    type: str                       # relation | count | list | yesno | definition | path | ambiguous |
-                                    # unknown_term | out_of_domain | not_understood
+    type: FrameType
     parse: Parse
     entities: list[tuple[Mention, str]] = field(default_factory=list)
     readings: list[Reading] = field(default_factory=list)

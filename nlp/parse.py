@@ -5,6 +5,7 @@ Everything about the domain comes from the lexicon, which comes from the graph.
 """
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -13,11 +14,16 @@ from .grammar import (ALL_OF, ARTICLES, AUXILIARIES, COMMANDS, COUNTING, DEFININ
                       NEGATIONS, PATH_WORDS, PRONOUNS, SUBORDINATE, TIME_WORDS, WH_WORDS, grammatical)
 from .lexicon import Lexicon, normalize
 
+#: What words of a question were matched to: "implied" is a hop no word names, "absorbed" a
+#: relation word folded into another, "unknown" and "partial" runs of words the graph does not name.
+MentionKind = Literal["entity", "class", "relation", "state", "implied", "absorbed", "unknown", "partial"]
+
+
 @dataclass
 class Mention:
     """Words of the question matched to the graph: an entity, a class or a relation."""
 
-    kind: str
+    kind: MentionKind
     start: int
     end: int
     text: str

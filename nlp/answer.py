@@ -91,6 +91,10 @@ class Answerer:
                 answer = row.get(reading.answer)
                 if not isinstance(answer, NamedNode) or not self.lex.has_entity(answer.value):
                     continue
+                if answer.value in frame.setting:
+                    # "when do the quads engage during a run?": the run is given, not an answer.
+                    frame.explain.append(f"{self.lex.label(answer.value)} is the question's setting, not an answer")
+                    continue
                 for name, term in row.items():
                     if name != reading.answer:
                         via.setdefault(name, {})[term.value] = None

@@ -77,6 +77,7 @@ class Frame:
     value_mentions: list = field(default_factory=list)
     unknown: str | None = None
     candidates: list[str] = field(default_factory=list)
+    setting: list[str] = field(default_factory=list)  # the topic said as the setting ("during a run"): given, not an answer
     reason: str = ""
     explain: list[str] = field(default_factory=list)
 

@@ -48,7 +48,7 @@ def _candidates(parse: Parse, lex: Lexicon):
 
     def new() -> Frame:
         return Frame("not_understood", parse, explain=list(base.explain), states=base.states,
-                     answer_mention=base.answer_mention, answer_class=base.answer_class)
+                     answer_mention=base.answer_mention, answer_class=base.answer_class, setting=base.setting)
 
     if not parse.content:
         yield give_up(new(), "not_understood", "the question has no words")
@@ -58,11 +58,13 @@ def _candidates(parse: Parse, lex: Lexicon):
     entities = parse.of("entity")
     classes = [m for m in parse.of("class") if not inside(m, entities)]
     strong, weak = relation_words(parse, classes, lex)
-    setting = [e for e in entities if in_passing(parse, e, lex)]
+    setting = [e for e in entities if in_passing(parse, e, lex)] if parse.form != "yesno" else []
     if setting and len(setting) < len(entities):
         # "what do hip muscles do when running?": the topic said as the setting is not a thing the
-        # question is about, nor is the word that sets it ("when", "in").
+        # question is about, nor is the word that sets it ("when", "in"). In a yes/no question it
+        # is the thing checked ("do calves get engaged when running?").
         entities = [e for e in entities if e not in setting]
+        base.setting = [i for e in setting for i in e.iris]
         setters = {word_before(parse, e) for e in setting}
         strong = [r for r in strong if not (r.end - r.start == 1 and r.start in setters)]
         weak = [r for r in weak if not (r.end - r.start == 1 and r.start in setters)]

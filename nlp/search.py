@@ -10,7 +10,7 @@ from .frame import Frame, Hop, Node, Reading, show_node
 from .grammar import WH_WORDS
 from .lexicon import Lexicon
 from .parse import Mention, Parse
-from .refuse import not_found
+from .refuse import give_up, not_found
 from .states import fits_states
 from .words import joined, merge_relations, narrower
 
@@ -421,7 +421,16 @@ def value_frame(frame, entities, mentions, lex):
 
 
 def path_frame(frame, entities, lex):
+    ends = [m.iris[0] for m in entities]
+    if len(ends) == 2 and ends[0] == ends[1]:
+        # Two names for one thing ("the adductors" and "the inner thigh"): another meaning of
+        # either, if it has one; else there is no connection to show.
+        other = next((i for m in reversed(entities) for i in m.iris[1:] if i != ends[0]), None)
+        if other is None:
+            return give_up(frame, "not_understood", f"{entities[0].text!r} and {entities[1].text!r} both name "
+                                                    f"{lex.label(ends[0])}; ask how it relates to something else")
+        ends[1 if other in entities[1].iris else 0] = other
     frame.type = "path"
-    frame.entities = [(m, m.iris[0]) for m in entities]
+    frame.entities = [(m, iri) for m, iri in zip(entities, ends)]
     frame.explain.append("how two things are related: shortest paths in the graph")
     return frame

@@ -255,3 +255,15 @@ def test_understanding_the_topic_said_as_the_setting_is_not_what_is_asked(asker)
     # Not a setting: "of running" names what the phases belong to.
     assert iris(ask(asker, "which phases of running use the adductors?")) == {"PushingOff", "StabilizingTheStride"}
     assert ask(asker, "how does sprinting relate to running?").type == "path"
+
+
+def test_understanding_the_setting_is_given_not_an_answer(asker):
+    """ "during a run" presupposes the run: the answer is when within it, not running itself. In a
+    yes/no question the setting is what is checked."""
+    assert iris(ask(asker, "when do my quadriceps engage during a run?")) == {"RunningDownhill"}
+    assert ask(asker, "do calves get engaged when running").boolean is True
+
+
+def test_understanding_two_names_for_one_thing_have_no_connection_to_show(asker):
+    answer = ask(asker, "how do the adductors relate to the inner thigh")
+    assert not answer.understood and "both name adductors" in answer.text

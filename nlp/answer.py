@@ -519,7 +519,9 @@ class Answerer:
                 items.append(Item(subject, self.lex.label(subject), self.lex.specific_type(subject), False, sources,
                                   why, label))
                 parts.append(f"{_capital(self.lex.label(subject))}: {label}: {row['value'].value} ({why})")
-                if frame.parse.counting and row["value"].value.isdigit():
+                # "how many minutes", "how long": a number asked for is the answer itself.
+                asks_amount = frame.parse.counting or (frame.parse.qword or "").startswith("how ")
+                if asks_amount and row["value"].value.isdigit():
                     count = int(row["value"].value)
         entities = self._entities(Frame(frame.type, frame.parse, frame.entities, frame.readings))
         if not items:

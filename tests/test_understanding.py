@@ -234,7 +234,7 @@ def test_understanding_an_ordinal_restricts_what_is_asked(asker):
     """ "first" narrows the question to a beginning the graph does not describe."""
     answer = ask(asker, "how long should a beginner's first run be?")
     assert not answer.understood
-    assert "'first'" in answer.text.lower()
+    assert any(line.startswith("not accounted for:") and "'first'" in line for line in answer.explain)
     assert ask(asker, "how long should a beginner run?").understood
 
 
@@ -267,3 +267,12 @@ def test_understanding_the_setting_is_given_not_an_answer(asker):
 def test_understanding_two_names_for_one_thing_have_no_connection_to_show(asker):
     answer = ask(asker, "how do the adductors relate to the inner thigh")
     assert not answer.understood and "both name adductors" in answer.text
+
+
+def test_understanding_how_long_asks_for_the_duration_a_number(asker):
+    """ "how long" is a phrase of the duration property (its range is what it asks), and a number
+    asked for is the answer's count; "how often" asks for the frequency."""
+    answer = ask(asker, "how long should a beginner run")
+    assert answer.type == "value" and answer.count == 30 and answer.text.startswith("30.")
+    answer = ask(asker, "how often should a beginner run")
+    assert answer.type == "value" and answer.count is None and "most days of the week" in answer.text

@@ -70,24 +70,16 @@ EndpointOption = Annotated[
 
 
 def _open(data, store, endpoint=None, timeout: float | None = None, partial: bool = False):
-    """The graph a command reads: a SPARQL endpoint, a persistent store, or the ontology plus --data files."""
-    from kg.errors import DataError
+    from kg.store import open_source
 
-    if endpoint is not None:
-        if data or store is not None:
-            raise DataError("--endpoint reads the server's graph; --data and --store are for the embedded one")
-        from kg.remote import RemoteGraph
+    return open_source(data, store, endpoint, timeout=timeout, partial=partial)
 
-        return RemoteGraph(endpoint, timeout=timeout or 30.0, partial=partial)
-    if store is not None:
-        if data:
-            raise DataError("--data adds files when a graph is built; with --store, give them to kg load instead")
-        from kg.disk import open_store
 
-        return open_store(store)
-    from kg.store import open_graph
+def _build_vocabulary(graph) -> None:
+    """The question parser's vocabulary, built into a new store so the first kg ask starts fast."""
+    from nlp import load_lexicon, make_nlp
 
-    return open_graph(data or [])
+    load_lexicon(graph, make_nlp())
 
 
 @contextlib.contextmanager
@@ -329,15 +321,8 @@ def load(
     """
     from kg.disk import load as load_store
 
-    prepare = None
-    if parser:
-        def prepare(graph):
-            from nlp import load_lexicon, make_nlp
-
-            load_lexicon(graph, make_nlp())
-
     with _progress() as progress:
-        report = load_store(files, store, prepare=prepare, progress=progress)
+        report = load_store(files, store, prepare=_build_vocabulary if parser else None, progress=progress)
     inferred = sum(report["inferred"].values())
     names = [Path(f).name for f in files]
     what = ("the shipped ontology alone" if not names else

@@ -147,6 +147,27 @@ def _has_from(sparql: str) -> bool:
     return "FROM" in keywords(sparql)
 
 
+def open_source(data: Sequence[Path | str] = (), store: Path | str | None = None, endpoint: str | None = None, *,
+                timeout: float | None = None, partial: bool = False) -> GraphReader:
+    """The graph a command reads: a SPARQL endpoint, a persistent store (kg load), or the shipped
+    ontology plus ``data`` files. At most one of them; DataError says why otherwise."""
+    from .errors import DataError
+
+    if endpoint is not None:
+        if data or store is not None:
+            raise DataError("--endpoint reads the server's graph; --data and --store are for the embedded one")
+        from .remote import RemoteGraph
+
+        return RemoteGraph(endpoint, timeout=timeout or 30.0, partial=partial)
+    if store is not None:
+        if data:
+            raise DataError("--data adds files when a graph is built; with --store, give them to kg load instead")
+        from .disk import open_store
+
+        return open_store(store)
+    return open_graph(data or [])
+
+
 def open_graph(data: Sequence[Path | str] = (), *, use_cache: bool = True) -> KnowledgeGraph:
     """The shipped ontology plus ``data`` files, parsed and reasoned over, from the cache if it can.
 

@@ -28,36 +28,15 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
-from pyoxigraph import parse_query_results
-from pyoxigraph import serialize as serialize_graph
-
 from . import sandbox, terms
-from .errors import KgError, QueryError, QueryTimeout, QuestionError, ReadOnlyError, RefusedError, RequestError
-from .sparql import check_read_only, check_safe, check_shape, syntax_message
-from .remote import STORE_DEFAULT_GRAPH
+from .errors import KgError, QueryError, QueryTimeout, ReadOnlyError, RefusedError, RequestError
+from .jobs import preload_error_messages, worker_setup
+from .negotiate import FORMAT_NAMES
+from .sparql import check_read_only
 from .workers import Overloaded, Pool, WorkerDied
 
 PAGE = Path(__file__).with_name("page.html")
 
-# What each query form can be written as: (media type, pyoxigraph format name); the first is the
-# default when the client accepts anything.
-SOLUTIONS = [("application/sparql-results+json", "JSON"), ("application/sparql-results+xml", "XML"),
-             ("text/csv", "CSV"), ("text/tab-separated-values", "TSV"), ("application/json", "JSON"),
-             ("application/xml", "XML")]
-BOOLEAN = [("application/sparql-results+json", "JSON"), ("application/sparql-results+xml", "XML"),
-           ("application/json", "JSON"), ("application/xml", "XML")]
-GRAPH = [("text/turtle", "TURTLE"), ("application/n-triples", "N_TRIPLES"), ("application/ld+json", "JSON_LD"),
-         ("application/rdf+xml", "RDF_XML")]
-# ?format= (or output=) names some clients send beside or instead of an Accept header, as the media
-# types they stand for; "json" and "xml" name a results format or an RDF one, by the query's form.
-FORMAT_NAMES = {"json": "application/sparql-results+json, application/ld+json",
-                "xml": "application/sparql-results+xml, application/rdf+xml",
-                "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
-                "ttl": "text/turtle", "nt": "application/n-triples", "ntriples": "application/n-triples",
-                "jsonld": "application/ld+json", "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml",
-                "rdf": "application/rdf+xml", "rdf+xml": "application/rdf+xml",
-                "n3": "text/turtle"}  # Turtle is N3 too
 TEXT = "text/plain; charset=utf-8"
 READ_ONLY = "SPARQL UPDATE refused: this endpoint is read-only; use SELECT, ASK, CONSTRUCT or DESCRIBE"
 BUFFERED = 1 << 18  # bytes of a reply held to send it with a Content-Length; more is streamed
@@ -110,8 +89,8 @@ def serve(graph, settings: Settings, announce=None, questions=None) -> None:
     # Inside a <script>: "<" escaped, so no example can close the element.
     page = page.replace(b"{{examples}}", json.dumps(examples[:8]).replace("<", "\\u003c").encode())
     page = page.replace(b"{{prefixes}}", json.dumps(terms.PREFIXES).replace("<", "\\u003c").encode())
-    _preload_error_messages()
-    pool = Pool(settings.workers, lambda: _worker_setup(graph, settings, questions), waiting=settings.queue,
+    preload_error_messages()
+    pool = Pool(settings.workers, lambda: worker_setup(graph, settings, questions), waiting=settings.queue,
                 confine=sandbox.deny_network)
     endpoint = Endpoint(pool, settings, page)
     if pool.confined is not True:
@@ -425,152 +404,6 @@ def _description(environ) -> bytes:
     return (f"@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .\n\n"
             f"[] a sd:Service ;\n  sd:endpoint <{url}> ;\n  sd:supportedLanguage sd:SPARQL11Query ;\n"
             f"  sd:feature sd:UnionDefaultGraph ;\n  sd:resultFormat {formats} .\n").encode()
-
-
-def negotiate(accept: str | None, offers: list[tuple[str, str]]) -> tuple[str, str] | None:
-    """The offer the Accept header prefers (highest q, then the server's order); None if none fits."""
-    if not accept or not accept.strip():
-        return offers[0]
-    ranges = []
-    for part in accept.split(","):
-        media_range, *options = [p.strip() for p in part.split(";")]
-        q = 1.0
-        for option in options:
-            name, _, value = option.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        ranges.append((media_range.lower(), q))
-    best = None
-    for i, (media_type, _) in enumerate(offers):
-        specificity, q = -1, 0.0
-        for media_range, range_q in ranges:
-            s = 2 if media_range == media_type else \
-                1 if media_range.endswith("/*") and media_type.startswith(media_range[:-1]) else \
-                0 if media_range == "*/*" else -1
-            if s > specificity:
-                specificity, q = s, range_q
-        if q > 0 and (best is None or q > best[0]):
-            best = (q, i)
-    return offers[best[1]] if best else None
-
-
-# -- in the worker processes ---------------------------------------------------------------------
-
-def _worker_setup(graph, settings: Settings, questions=None):
-    """Runs once in each new worker: its own handle on the store, and the question parser."""
-    graph = graph.reopen()
-    asker = questions(graph) if settings.ask and questions is not None else None
-
-    def handle(job: dict, out) -> None:
-        if job["kind"] == "sparql":
-            _answer_query(graph, job, out, settings.max_rows)
-        else:
-            _answer_question(asker, job, out)
-
-    return handle
-
-
-def _answer_query(graph, job: dict, out, max_rows: int) -> None:
-    text = job["query"]
-    # Checked here, in the worker, not in the server's threads: the checks read the whole query,
-    # and a client sending many large ones then spends its own share of the workers, not the
-    # server's time for everyone.
-    try:
-        check_shape(text)
-        check_safe(text, "this endpoint does not call other servers; query their endpoints directly")
-    except RefusedError as e:
-        out.fail(403, str(e))
-        return
-    except QueryError as e:
-        out.fail(400, str(e))
-        return
-    try:
-        dataset = {key: None if job[name] is None else
-                   [DefaultGraph() if iri == STORE_DEFAULT_GRAPH else NamedNode(iri) for iri in job[name]]
-                   for key, name in (("default_graph", "default"), ("named_graphs", "named"))}
-    except ValueError as e:
-        out.fail(400, f"not a graph IRI: {e}")
-        return
-    try:
-        results = graph.query(text, base_iri=job["base"], **dataset)  # relative IRIs: against the endpoint
-    except SyntaxError as e:
-        out.fail(400, syntax_message(text, e))
-        return
-    except OSError as e:
-        out.fail(*_failed(e))
-        return
-    offers = BOOLEAN if isinstance(results, QueryBoolean) else SOLUTIONS if isinstance(results, QuerySolutions) else GRAPH
-    chosen = negotiate(job["accept"], offers)
-    if chosen is None:
-        kinds = "an ASK" if offers is BOOLEAN else "a SELECT" if offers is SOLUTIONS else "a CONSTRUCT or DESCRIBE"
-        out.fail(406, f"cannot write {kinds} result as {job['accept']}; available: "
-                      + ", ".join(dict.fromkeys(m for m, _ in offers)))
-        return
-    media_type, fmt = chosen
-    if isinstance(results, QueryBoolean):
-        out.start(200, media_type)
-        results.serialize(out, getattr(QueryResultsFormat, fmt))
-        out.finish()
-        return
-    # Take one row more than the limit to learn whether it cut; then the engine writes what is kept.
-    try:
-        items = list(itertools.islice(results, max_rows + 1))
-    except OSError as e:
-        out.fail(*_failed(e))
-        return
-    cut = {"X-SPARQL-MaxRows": str(max_rows)} if len(items) > max_rows else None
-    items = items[:max_rows]
-    if isinstance(results, QuerySolutions):
-        out.start(200, _with_charset(media_type), cut)
-        _solutions(results.variables, items).serialize(out, getattr(QueryResultsFormat, fmt))
-    else:
-        out.start(200, _with_charset(media_type), cut)
-        serialize_graph(items, out, getattr(RdfFormat, fmt), prefixes=terms.PREFIXES if fmt == "TURTLE" else None)
-    out.finish()
-
-
-def _failed(error: OSError) -> tuple[int, str]:
-    """The status and message for a query the engine could not finish."""
-    if f"os error {sandbox.REFUSED}" in str(error):  # it tried to open a connection: a SERVICE
-        return 403, ("SERVICE refused: the query tried to call another server, and this endpoint's "
-                     "workers have no network; query that server directly")
-    return 500, f"the query failed: {error}"
-
-
-def _solutions(variables, rows):
-    """Rows taken from a result, as a result again, for the engine's serializers: through TSV,
-    whose cells are the terms' own N-Triples syntax."""
-    names = [v.value for v in variables]
-    lines = ["\t".join(f"?{n}" for n in names)]
-    lines += ["\t".join("" if row[n] is None else str(row[n]) for n in names) for row in rows]
-    return parse_query_results("\n".join(lines) + "\n", format=QueryResultsFormat.TSV)
-
-
-def _with_charset(media_type: str) -> str:
-    return media_type + "; charset=utf-8" if media_type.startswith("text/") else media_type
-
-
-def _answer_question(asker, job: dict, out) -> None:
-    try:
-        reply = asker.answer(job["question"])
-    except QuestionError as e:
-        out.fail(400, str(e))
-        return
-    out.start(200, "application/json")
-    out.write(reply)
-    out.finish()
-
-
-def _preload_error_messages() -> None:
-    """Import what a syntax error message needs (rdflib's SPARQL parser) once, before the workers
-    fork, instead of in every worker on its first bad query."""
-    try:
-        import rdflib.plugins.sparql.parser  # noqa: F401
-    except ImportError:
-        pass
 
 
 def _maintenance(server, maintenance, settings: Settings, now: float) -> None:

@@ -157,13 +157,14 @@ def test_service_server_workers_cannot_call_out_even_past_the_check(graph, liste
     """The server's own worker code, with the query check switched off (as if it had a gap), handed
     a SERVICE query: the engine's connection is refused by the kernel, and the reply is a 403
     naming SERVICE."""
-    from kg import serve
-    from kg.serve import Settings, _worker_setup
+    from kg import jobs
+    from kg.jobs import worker_setup
+    from kg.serve import Settings
     from kg.workers import Pool
 
-    monkeypatch.setattr(serve, "check_safe", lambda text, hint: None)  # the workers fork with it
+    monkeypatch.setattr(jobs, "check_safe", lambda text, hint: None)  # the workers fork with it
 
-    pool = Pool(1, lambda: _worker_setup(graph, Settings(ask=False)), waiting=1, confine=sandbox.deny_network)
+    pool = Pool(1, lambda: worker_setup(graph, Settings(ask=False)), waiting=1, confine=sandbox.deny_network)
     try:
         assert pool.confined is True
         job = {"kind": "sparql", "accept": None, "base": "http://127.0.0.1/sparql", "default": None, "named": None,

@@ -462,10 +462,10 @@ def describe(
     import json
 
     from kg.describe import card, render
-    from kg.names import index
+    from kg.names import find
 
     graph = _open(data, store, endpoint)
-    found = card(graph, index(graph).resolve(entity))
+    found = card(graph, find(graph, entity))
     typer.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=1) if as_json else render(found), nl=as_json)
 
 
@@ -529,16 +529,16 @@ def path(
 
     Exit code 1 when there is no connection.
     """
+    from kg.describe import name_of
     from kg.errors import NotFound
-    from kg.names import index
+    from kg.names import find
     from kg.network import paths, render_path
 
     graph = _open(data, store, endpoint)
-    names = index(graph)
-    a, b = names.resolve(source), names.resolve(target)
+    a, b = find(graph, source), find(graph, target)
     found = paths(graph, a, b, limit=limit, cutoff=max_length if every else None)
     if not found:
-        raise NotFound(f"no path between {names.labels[a]!r} and {names.labels[b]!r}"
+        raise NotFound(f"no path between {name_of(graph, a)!r} and {name_of(graph, b)!r}"
                        + (f" of {max_length} links or fewer" if every else ""))
     if as_json:
         _json([p.to_json() for p in found])
@@ -564,7 +564,7 @@ def graph(
     """Draw the graph or one thing's neighbourhood, laid out in columns by class, or export it."""
     from kg.draw import format_for, render
     from kg.errors import FormatError
-    from kg.names import index
+    from kg.names import find
     from kg.network import neighbourhood
 
     chosen = format_for(str(output) if output else None, fmt.value if fmt else None)
@@ -573,7 +573,7 @@ def graph(
     if output is not None:
         _check_writable(output)
     kg_graph = _open(data, store, endpoint)
-    center = index(kg_graph).resolve(entity) if entity else None
+    center = find(kg_graph, entity) if entity else None
     picture = render(neighbourhood(kg_graph, center, depth), chosen)
     if output is None:
         _write(picture)

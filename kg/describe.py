@@ -40,11 +40,12 @@ SELECT ?e ?match ?id WHERE {
                   dcterms:identifier }
   ?e ?match ?id .
 }"""
+# The statement is found from the entity first (?e is bound), then its source: written as one
+# pattern with the roles as values, so the engine does not walk every statement's source first.
 _SOURCES = """
 SELECT DISTINCT ?e ?title WHERE {
-  { ?st rdf:subject ?e } UNION { ?st rdf:object ?e }
-  UNION { ?st owl:sourceIndividual ?e } UNION { ?st owl:targetIndividual ?e }
-  ?st dcterms:source/dcterms:title ?title .
+  VALUES ?role { rdf:subject rdf:object owl:sourceIndividual owl:targetIndividual }
+  ?st ?role ?e . ?st dcterms:source ?source . ?source dcterms:title ?title .
 }"""
 _DENIED = """
 SELECT ?e ?p ?other ?outgoing WHERE {
@@ -126,9 +127,9 @@ def card(graph, iri: str) -> Card:
     for row in graph.select(_DENIED, bind):
         label = labels.get(row["p"].value, (terms.shorten(row["p"].value),) * 2)
         name = negate(label[0]) if row["outgoing"].value == "true" else f"not {label[1]}"
-        result.denied.setdefault(name, []).append(_label(graph, row["other"].value))
+        result.denied.setdefault(name, []).append(name_of(graph, row["other"].value))
     for row in graph.select(_VALUES, bind):
-        result.values.setdefault(_label(graph, row["p"].value), []).append(row["value"].value)
+        result.values.setdefault(name_of(graph, row["p"].value), []).append(row["value"].value)
     result.sources = sorted({row["title"].value for row in graph.select(_SOURCES, bind)})
     result.identifiers = sorted((terms.shorten(r["match"].value), r["id"].value)
                                 for r in graph.select(_IDENTIFIERS, bind))
@@ -145,7 +146,7 @@ def _add(graph, result: Card, label: str, s: str, p: str, o: str, other: str) ->
     facts = result.relations.setdefault(label, [])
     if not any(f.iri == other for f in facts):
         found = origin(graph, s, p, o)
-        facts.append(Fact(other, _label(graph, other), found.inferred, list(found.sources), p, s != other))
+        facts.append(Fact(other, name_of(graph, other), found.inferred, list(found.sources), p, s != other))
 
 
 def negate(label: str) -> str:
@@ -168,7 +169,7 @@ def _property_labels(graph) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _label(graph, iri: str) -> str:
+def name_of(graph, iri: str) -> str:
     rows = graph.select(_LABEL, {"x": NamedNode(iri)})
     return rows[0]["label"].value if rows else terms.shorten(iri)
 

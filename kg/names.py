@@ -86,3 +86,24 @@ def index(graph, classes: bool = False) -> Index:
         if row["pref"].value == "true" or iri not in labels:
             labels[iri] = name
     return Index(names, labels)
+
+
+_EXACT = """
+SELECT DISTINCT ?e ?name WHERE {
+  VALUES ?label { skos:prefLabel skos:altLabel skos:hiddenLabel }
+  ?e ?label ?name . FILTER(isIRI(?e))
+}"""
+
+
+def find(graph, text: str) -> str:
+    """The entity named ``text``: a name written exactly as the graph has it is looked up directly
+    (an index lookup, however large the graph); anything else goes through the forgiving index."""
+    from pyoxigraph import Literal
+
+    found = set()
+    for variant in dict.fromkeys(v for v in (text.strip(), text.strip().lower()) if v):
+        for name in (Literal(variant, language="en"), Literal(variant)):
+            found |= {row["e"].value for row in graph.select(_EXACT, {"name": name})}
+    if len(found) == 1:
+        return next(iter(found))
+    return index(graph).resolve(text)

@@ -82,6 +82,7 @@ class Property:
     abstract: bool = False                            # no fact states it: its subproperties carry them
     request: bool = False                             # answers "what should I do ...?" (kg:request)
     proxy: bool = False                               # its object may stand for its subject (kg:proxy)
+    membership: bool = False                          # links a member to its group (kg:membership)
     transitive: bool = False
 
 
@@ -309,6 +310,7 @@ SELECT ?p ?q WHERE {
 _IN_STATE = "SELECT ?p ?state WHERE { ?p kg:inState ?state }"
 _REQUEST = "SELECT ?p WHERE { ?p kg:request true }"
 _PROXY = "SELECT ?p WHERE { ?p kg:proxy true }"
+_MEMBERSHIP = "SELECT ?p WHERE { ?p kg:membership true }"
 _TRANSITIVE = "SELECT ?p WHERE { ?p a owl:TransitiveProperty }"
 _STATES = "SELECT ?state ?class WHERE { ?state kg:appliesTo ?class } ORDER BY ?state ?class"
 _REMEDIES = "SELECT ?x ?p WHERE { ?x kg:remedy ?p } ORDER BY ?x ?p"
@@ -404,6 +406,9 @@ def build(graph, tokenize, path: Path) -> Lexicon:
     for row in graph.select(_PROXY):
         if row["p"].value in properties:
             properties[row["p"].value].proxy = True
+    for row in graph.select(_MEMBERSHIP):
+        if row["p"].value in properties:
+            properties[row["p"].value].membership = True
     for row in graph.select(_TRANSITIVE):
         if row["p"].value in properties:
             properties[row["p"].value].transitive = True

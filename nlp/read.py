@@ -9,7 +9,8 @@ from .frame import Frame
 from .lexicon import Lexicon
 from .parse import Mention, Parse
 from .refuse import ambiguous_name, expected_class, foreign, give_up, not_found, unknown_compound, unknown_term
-from .search import connect_frame, definition_frame, list_frame, opposite_ends, path_frame, relation_frame, value_frame
+from .search import (connect_frame, definition_frame, list_frame, members_frame, opposite_ends, path_frame,
+                     relation_frame, value_frame)
 from .states import attach_states
 from .words import (answer_class_mention, class_heads, expand_general, in_passing, inside, is_own_class, merge_relations,
                     next_to, relation_words, right_after_question, word_before)
@@ -155,6 +156,10 @@ def _candidates(parse: Parse, lex: Lexicon):
     if relations and slot_classes and not parse.unknown:
         # "which exercises prevent injuries?": a class fills the entity's place.
         yield relation_frame(new(), [], strong, weak, answer_class, slot_classes, lex)
+    if parse.counting and len(entities) == 1 and not relations and answer_class is None:
+        counted = members_frame(new(), entities[0], lex)
+        if counted is not None:
+            yield counted
     if entities:
         if answer_class is not None and not is_own_class(entities, answer_class, lex):
             yield connect_frame(new(), entities, answer_class, lex)

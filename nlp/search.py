@@ -420,6 +420,22 @@ def value_frame(frame, entities, mentions, lex):
     return frame if frame.readings else not_found(frame, [], domain, lex)
 
 
+def members_frame(frame, entity, lex):
+    """ "How many calf muscles are there?": a group named alone and counted means its members, by
+    the properties the graph marks as membership (kg:membership). None when there are none."""
+    props = [p for p in lex.properties.values() if p.membership and any(lex.is_a(i, p.range) for i in entity.iris[:1])]
+    if not props:
+        return None
+    frame.type = "count"
+    frame.readings = []
+    for p in props:  # member -> group, asked in the direction the facts are stated
+        stated, flipped = lex.canonical(p.iri)
+        hop = Hop("n0", stated, "answer") if flipped else Hop("answer", stated, "n0")
+        frame.readings.append(Reading({"n0": Node(iri=entity.iris[0]), "answer": Node(cls=p.domain)}, [hop]))
+    frame.explain.append(f"counted alone, a group means its members: {lex.label(entity.iris[0])}")
+    return frame
+
+
 def path_frame(frame, entities, lex):
     ends = [m.iris[0] for m in entities]
     if len(ends) == 2 and ends[0] == ends[1]:

@@ -276,3 +276,24 @@ def test_understanding_how_long_asks_for_the_duration_a_number(asker):
     assert answer.type == "value" and answer.count == 30 and answer.text.startswith("30.")
     answer = ask(asker, "how often should a beginner run")
     assert answer.type == "value" and answer.count is None and "most days of the week" in answer.text
+
+
+def test_understanding_a_group_counted_alone_means_its_members(asker, tmp_path):
+    """ "how many calf muscles are there?" counts the members (by the properties marked
+    kg:membership), not a definition; a membership property declared in Turtle works the same."""
+    answer = ask(asker, "how many calf muscles are there")
+    assert answer.type == "count" and answer.count == 2 and iris(answer) == {"Gastrocnemius", "Soleus"}
+    extra = tmp_path / "squad.ttl"
+    extra.write_text("""@prefix kg: <https://w3id.org/runner-kg/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+kg:Squad a owl:Class ; rdfs:label "squad"@en ; rdfs:subClassOf kg:Entity .
+kg:inSquad a owl:ObjectProperty ; rdfs:label "in squad"@en ; kg:membership true ;
+    rdfs:domain kg:Activity ; rdfs:range kg:Squad .
+kg:HillSquad a kg:Squad ; skos:prefLabel "hill squad"@en .
+kg:RunningUphill kg:inSquad kg:HillSquad .
+kg:Sprinting kg:inSquad kg:HillSquad .
+""")
+    answer = Asker(open_graph([extra])).ask("how many hill squad are there?")
+    assert answer.count == 2 and iris(answer) == {"RunningUphill", "Sprinting"}

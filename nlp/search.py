@@ -432,7 +432,7 @@ def members_frame(frame, entity, lex):
         stated, flipped = lex.canonical(p.iri)
         hop = Hop("n0", stated, "answer") if flipped else Hop("answer", stated, "n0")
         frame.readings.append(Reading({"n0": Node(iri=entity.iris[0]), "answer": Node(cls=p.domain)}, [hop]))
-    frame.explain.append(f"counted alone, a group means its members: {lex.label(entity.iris[0])}")
+    frame.explain.append(f"counted alone, {lex.label(entity.iris[0])} means its members")
     return frame
 
 

@@ -184,7 +184,8 @@ def _render_answer(answer, asker, as_json: bool, show_sparql: bool, explain: boo
         return
     if header is not None:
         typer.echo(f"Q: {header}")
-    typer.echo(render.text(answer, sparql=show_sparql, explain=explain, label=asker.lexicon.label), nl=False)
+    typer.echo(render.text(answer, sparql=show_sparql, explain=explain, label=asker.lexicon.label,
+                           width=render.terminal_width(sys.stdout)), nl=False)
     if header is not None:
         typer.echo("")
 

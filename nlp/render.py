@@ -7,11 +7,47 @@ from kg import terms
 from .answer import Answer
 
 
-def text(answer: Answer, *, sparql: bool = False, explain: bool = False, label=None) -> str:
+def text(answer: Answer, *, sparql: bool = False, explain: bool = False, label=None, width: int | None = None) -> str:
     """The one-sentence answer, then each item with why, then what was asked for (SPARQL, parse).
 
     ``label`` names a class IRI for display (the lexicon's ``label``); without it the IRI's local name.
+    ``width`` wraps the answer and its items at that many columns, at spaces, each continued line
+    indented under its item (for a terminal; a pipe gets one line per item, for scripts).
     """
+    lines = _lines(answer, sparql, explain, label)
+    if width:
+        # The answer and its items are prose; the parse and the SPARQL after them keep their shape.
+        end = next((i for i, line in enumerate(lines) if line.startswith(("Parse:", "SPARQL:"))), len(lines))
+        lines = [wrapped for line in lines[:end] for wrapped in _wrap(line, width)] + lines[end:]
+    return "\n".join(lines) + "\n"
+
+
+def terminal_width(stream) -> int | None:
+    """The width to wrap at when ``stream`` is a terminal, else None (no wrapping in a pipe)."""
+    import os
+    import shutil
+
+    try:
+        if not stream.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    return max(40, shutil.get_terminal_size(fallback=(int(os.environ.get("COLUMNS", 80) or 80), 24)).columns)
+
+
+def _wrap(line: str, width: int) -> list[str]:
+    import textwrap
+
+    body = line.lstrip(" ")
+    indent = " " * (len(line) - len(body))
+    hang = indent + ("    " if body.startswith("- ") else "  ")
+    if len(line) <= width:
+        return [line]
+    return textwrap.wrap(body, width, initial_indent=indent, subsequent_indent=hang,
+                         break_long_words=False, break_on_hyphens=False) or [line]
+
+
+def _lines(answer: Answer, sparql: bool, explain: bool, label) -> list[str]:
     label = label or _label
     lines = [answer.text]
     if answer.type not in ("definition", "yesno", "path") or len(answer.answers) > 1 and answer.type == "yesno":
@@ -28,7 +64,7 @@ def text(answer: Answer, *, sparql: bool = False, explain: bool = False, label=N
         lines.append("SPARQL:" if answer.sparql else "SPARQL: (none: nothing was queried)")
         if answer.sparql:
             lines += [f"  {line}" for line in answer.sparql.splitlines()]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def json_text(answer: Answer, *, explain: bool = False) -> str:

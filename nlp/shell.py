@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kg.errors import KgError
 
-from .render import text
+from .render import terminal_width, text
 
 PROMPT = "kg> "
 HELP = """Ask a question in plain English{example}.
@@ -93,7 +93,8 @@ def run(asker, stdin=None, stdout=None, *, sparql: bool = False, explain: bool =
                 stdout.write(out.data.decode())
             else:
                 answer = asker.ask(line)
-                stdout.write(text(answer, sparql=sparql, explain=explain, label=asker.lexicon.label))
+                stdout.write(text(answer, sparql=sparql, explain=explain, label=asker.lexicon.label,
+                                  width=terminal_width(stdout)))
         except KgError as e:
             stdout.write(f"error: {e}\n")
         stdout.flush()

@@ -253,3 +253,15 @@ def test_ask_too_long_a_question_is_refused(asker, cli):
 
 def test_ask_control_characters_are_spaces(asker):
     assert asker.ask("what prevents runners knee?\x00").text == asker.ask("what prevents runners knee?").text
+
+
+def test_ask_text_wraps_to_a_width_without_losing_a_word(asker):
+    """On a terminal the answer is wrapped at its width, continued lines indented under their
+    item; the words are the same as in a pipe, where each item is one line."""
+    from nlp.render import text
+
+    answer = asker.ask("what prevents runner's knee?")
+    flat, wrapped = text(answer), text(answer, width=60)
+    assert max(map(len, flat.splitlines())) > 60 and max(map(len, wrapped.splitlines())) <= 60
+    assert wrapped.split() == flat.split()
+    assert all(line.startswith(("  - ", "      ")) for line in wrapped.splitlines()[2:])

@@ -431,3 +431,28 @@ def test_cli_long_work_shows_its_stage_on_a_terminal_and_nothing_in_a_pipe(tmp_p
     piped = subprocess.run([str(KG_SCRIPT), "load", str(EXAMPLES / "shin_splints.ttl"), "--store", str(tmp_path / "b")],
                            capture_output=True, text=True, timeout=120)
     assert piped.returncode == 0 and piped.stderr == ""
+
+
+def test_cli_ask_wraps_on_a_terminal_and_not_in_a_pipe():
+    import pty
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen([str(KG_SCRIPT), "ask", "what prevents runner's knee?"], stdout=slave,
+                               stderr=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "70"})
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert process.wait(timeout=120) == 0
+    lines = shown.decode().replace("\r", "").splitlines()
+    assert len(lines) > 5 and max(map(len, lines)) <= 70
+    piped = subprocess.run([str(KG_SCRIPT), "ask", "what prevents runner's knee?"], capture_output=True, text=True,
+                           env={**os.environ, "COLUMNS": "70"}, timeout=120)
+    assert len(piped.stdout.splitlines()) == 4 and max(map(len, piped.stdout.splitlines())) > 70

@@ -15,11 +15,23 @@ def text(answer: Answer, *, sparql: bool = False, explain: bool = False, label=N
     indented under its item (for a terminal; a pipe gets one line per item, for scripts).
     """
     lines = _lines(answer, sparql, explain, label)
+    # The answer and its items are prose; the parse and the SPARQL after them keep their shape.
+    end = next((i for i, line in enumerate(lines) if line.startswith(("Parse:", "SPARQL:"))), len(lines))
+    prose, rest = _cite(lines[:end], answer), lines[end:]
     if width:
-        # The answer and its items are prose; the parse and the SPARQL after them keep their shape.
-        end = next((i for i, line in enumerate(lines) if line.startswith(("Parse:", "SPARQL:"))), len(lines))
-        lines = [wrapped for line in lines[:end] for wrapped in _wrap(line, width)] + lines[end:]
-    return "\n".join(lines) + "\n"
+        prose = [wrapped for line in prose for wrapped in _wrap(line, width)]
+    return "\n".join(prose + rest) + "\n"
+
+
+def _cite(lines: list[str], answer: Answer) -> list[str]:
+    """Each source named once: its title in the text becomes a number, and the numbered titles
+    follow the answer ("stated in [1]" ... "Sources: [1] Does Running Trim Thigh Muscles?")."""
+    titles = list(dict.fromkeys(t for item in answer.answers for t in item.sources))
+    if not titles:
+        return lines
+    for number, title in enumerate(titles, 1):
+        lines = [line.replace(f"“{title}”", f"[{number}]") for line in lines]
+    return lines + ["Sources:"] + [f"  [{number}] {title}" for number, title in enumerate(titles, 1)]
 
 
 def terminal_width(stream) -> int | None:

@@ -264,4 +264,17 @@ def test_ask_text_wraps_to_a_width_without_losing_a_word(asker):
     flat, wrapped = text(answer), text(answer, width=60)
     assert max(map(len, flat.splitlines())) > 60 and max(map(len, wrapped.splitlines())) <= 60
     assert wrapped.split() == flat.split()
-    assert all(line.startswith(("  - ", "      ")) for line in wrapped.splitlines()[2:])
+    items = wrapped.split("Sources:")[0].splitlines()[2:]
+    assert items and all(line.startswith(("  - ", "      ")) for line in items)
+
+
+def test_ask_text_names_each_source_once(asker):
+    """The text numbers each article and lists the titles once, after the items; the JSON keeps
+    every item's sources in full."""
+    from nlp.render import json_text, text
+
+    answer = asker.ask("which exercises strengthen the muscles used when sprinting?")
+    shown = text(answer)
+    assert shown.count(THIGH) == 1 and "stated in [1]" in shown
+    assert shown.rstrip().endswith(f"Sources:\n  [1] {THIGH}")
+    assert all(item["sources"] == [THIGH] for item in json.loads(json_text(answer))["answers"])

@@ -25,7 +25,7 @@ def text(answer: Answer, *, sparql: bool = False, explain: bool = False, label=N
 
 def _cite(lines: list[str], answer: Answer) -> list[str]:
     """Each source named once: its title in the text becomes a number, and the numbered titles
-    follow the answer ("stated in [1]" ... "Sources: [1] Does Running Trim Thigh Muscles?")."""
+    follow the answer ("stated in [1]" ... "Sources:" / "  [1] <title>")."""
     titles = list(dict.fromkeys(t for item in answer.answers for t in item.sources))
     if not titles:
         return lines
@@ -35,8 +35,8 @@ def _cite(lines: list[str], answer: Answer) -> list[str]:
 
 
 def terminal_width(stream) -> int | None:
-    """The width to wrap at when ``stream`` is a terminal, else None (no wrapping in a pipe)."""
-    import os
+    """The width to wrap at when ``stream`` is a terminal (its size, or $COLUMNS), else None: no
+    wrapping in a pipe."""
     import shutil
 
     try:
@@ -44,7 +44,7 @@ def terminal_width(stream) -> int | None:
             return None
     except (AttributeError, ValueError):
         return None
-    return max(40, shutil.get_terminal_size(fallback=(int(os.environ.get("COLUMNS", 80) or 80), 24)).columns)
+    return max(40, shutil.get_terminal_size().columns)
 
 
 def _wrap(line: str, width: int) -> list[str]:

@@ -17,7 +17,7 @@ from .lexicon import Lexicon
 from .parse import Mention, Parse
 from .refuse import unaccounted
 from .states import nodes_of, state_holds
-from .words import alone_words, below, carries_meaning, next_to
+from .words import alone_words, below, carries_meaning, next_to, word_before
 
 
 #: The most groups of readings (by score) tried for one way of reading a question.
@@ -285,8 +285,8 @@ def used_mentions(frame: Frame, readings: list[Reading], lex: Lexicon, checks=No
 def pointed_at(parse: Parse, mention: Mention) -> bool:
     """Whether a class word follows a demonstrative ("this muscle", "those exercises"): it means one
     thing named elsewhere, not any member, and a single question does not say which."""
-    before = [w for w in parse.words[:mention.start] if w.strip()]
-    return bool(before) and before[-1] in DEMONSTRATIVES
+    at = word_before(parse, mention)
+    return at is not None and parse.words[at] in DEMONSTRATIVES
 
 
 def _described(parse: Parse, used: list[tuple[Mention, str]], lex: Lexicon) -> list[tuple[Mention, str]]:

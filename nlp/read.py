@@ -127,8 +127,7 @@ def _candidates(parse: Parse, lex: Lexicon):
             # what a name is: "the IT band issues").
             yield exists_frame(new(), entities, strong, weak, asked, lex)
         return
-    about = entities
-    if len(about) == 2 and not strong and answer_class is None and not one_phrase(parse, *about):
+    if len(entities) == 2 and not strong and answer_class is None and not side_by_side(parse, *entities):
         # Two names joined by prepositions or light verbs only ("what do sumo squats have to do
         # with the adductors?") ask how the two are connected; two names side by side ("runner's
         # legs") are one thing the graph does not name.
@@ -168,14 +167,14 @@ def _candidates(parse: Parse, lex: Lexicon):
     if answer_class is not None and not parse.unknown:
         # "list all exercises", "what outcomes are covered?": nothing for a relation to start from.
         yield list_frame(new(), answer_class, lex)
-    if len(about) == 2 and answer_class is None and not one_phrase(parse, *about):
+    if len(entities) == 2 and answer_class is None and not side_by_side(parse, *entities):
         # "what do sumo squats have to do with the adductors?": two names and only light words
         # between them ask how the two are connected.
         yield path_frame(new(), entities, lex)
     yield not_found(new(), relations, answer_class, lex)
 
 
-def one_phrase(parse, first, second) -> bool:
-    """Whether two names stand side by side with nothing but a possessive between: one noun phrase."""
-    first, second = sorted((first, second), key=lambda m: m.start)
-    return not any(w.strip() for w in parse.words[first.end:second.start])
+
+def side_by_side(parse, first, second) -> bool:
+    """Whether two names stand together with only a possessive between: one noun phrase."""
+    return next_to(parse, first, second) or next_to(parse, second, first)

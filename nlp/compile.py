@@ -105,3 +105,20 @@ def subproperty_premises(s: str, p: str, o: str) -> str:
 
 def transitive_premises(s: str, p: str, o: str) -> str:
     return f"SELECT DISTINCT ?x WHERE {{ {iri(s)} {iri(p)} ?x . ?x {iri(p)} {iri(o)} }}"
+
+
+def flags(entity: str) -> str:
+    """The true/false values an entity has ("is possible"), with their properties."""
+    return (f"SELECT ?p ?value WHERE {{ {iri(entity)} ?p ?value . "
+            f"?p a owl:DatatypeProperty ; rdfs:range xsd:boolean }}")
+
+
+_VALUE_SOURCES = ("SELECT DISTINCT ?s ?p ?value ?title WHERE { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?value ; "
+                  "dcterms:source/dcterms:title ?title }")
+
+
+def value_sources(s: str, p: str, value) -> tuple[str, dict]:
+    """The titles of the articles stating that ``s`` has ``value`` for ``p``: a query and its
+    bindings (the literal is bound, never written into the text; pyoxigraph binds only projected
+    variables)."""
+    return _VALUE_SOURCES, {"s": NamedNode(s), "p": NamedNode(p), "value": value}

@@ -1,0 +1,290 @@
+"""Answer -> English: every sentence an answer prints, in one place.
+
+nlp/answer.py runs the queries and collects items with their provenance; it hands what it found
+to a :class:`Verbalizer`, which words it from the graph's own labels. Sources are written here as
+“title”; nlp/render.py turns each into a number with a list of titles at the end.
+"""
+
+from kg.describe import negate
+
+from .frame import Reading
+from .lexicon import Lexicon
+
+
+class Verbalizer:
+    """Sentences about one graph's terms, named by its lexicon's labels."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lex = lexicon
+        self.label = lexicon.label
+
+    # -- facts and where they come from --------------------------------------------------------
+
+    def fact(self, s: str, p: str, o: str) -> str:
+        """'running engages quadriceps'."""
+        return f"{self.label(s)} {self.label(p)} {self.label(o)}"
+
+    def denied(self, s: str, p: str, o: str) -> str:
+        """'running does not result in bulky legs'."""
+        return f"{self.label(s)} {negate(self.label(p))} {self.label(o)}"
+
+    @staticmethod
+    def stated(titles) -> str:
+        """Where a stated fact comes from: the articles that say it."""
+        if not titles:
+            return "stated in the graph (no source given)"
+        return "stated in " + ", ".join(f"“{t}”" for t in titles)
+
+    @staticmethod
+    def why(stated: str | None, inference: str | None) -> str:
+        """A fact's reasons: stated (and where), inferred (and how), or both."""
+        parts = [stated] if stated else []
+        if inference:
+            parts.append(("also inferred: " if stated else "inferred: ") + inference)
+        return "; ".join(parts) or "inferred"
+
+    def inference(self, rule: str, premises: list[tuple[tuple[str, str, str], str]], note: str | None) -> str:
+        """'property chain: A p B (stated in ...) and B q C (...); <what the rule means>'."""
+        facts = [f"{self.fact(*triple)} ({why})" for triple, why in premises]
+        text = f"{self.label(rule)}: " + " and ".join(facts) if facts else self.label(rule)
+        return text + (f"; {note}" if note else "")
+
+    def reasons(self, facts: list[tuple[tuple[str, str, str], str]]) -> str:
+        """The why of an answer reached through one or more facts."""
+        if len(facts) == 1:
+            return facts[0][1]
+        return "; ".join(f"{self.fact(*triple)} ({why})" for triple, why in facts)
+
+    def member(self, iri: str, cls: str | None) -> str:
+        """The why of an answer that is only a member of the class asked for."""
+        return f"{self.label(iri)} is {_a(self.label(cls))} in the graph" if cls else "in the graph"
+
+    # -- relation, list and count answers ------------------------------------------------------
+
+    def relation(self, type: str, readings: list[Reading], names: list[str], via: dict, found_by: dict,
+                 answers) -> str:
+        """The first sentence of a which/what/how-many answer."""
+        joined = _join(names)
+        if type == "list":
+            cls = readings[0].nodes["answer"].cls
+            return f"{self.label(cls).capitalize()} ({len(names)}): {joined}." if names else \
+                f"I don't know any {self.label(cls)} in the graph."
+        reading = readings[0]
+        if type == "count" and names:
+            return f"{len(names)}: {joined}."
+        if not names:
+            return f"I don't know: the graph does not say {self.asked(reading)}. " + self.can_answer()
+        if len(reading.hops) == 1 and len(readings) == 1:
+            hop = reading.hops[0]
+            entity_is_subject = reading.nodes[hop.subject].iri is not None
+            entity = reading.nodes[hop.subject if entity_is_subject else hop.object].iri
+            prop = self.lex.properties.get(hop.prop)
+            if entity is not None:
+                if entity_is_subject:
+                    label = prop.label if prop else self.label(hop.prop)
+                else:
+                    inverse = self.lex.properties.get(prop.inverse) if prop and prop.inverse else None
+                    label = inverse.label if inverse else f"is the object of '{prop.label if prop else hop.prop}' for"
+                return f"{self.label(entity)}: {label} {joined}."
+        if len(readings) == 1 and len(reading.hops) > 1 and "n0" in reading.nodes and \
+                sum(1 for n in reading.nodes.values() if n.iri) == 1:
+            return self._chain(reading, via, joined)
+        if all(len(r.hops) == 1 for r in readings) and any(
+                r.nodes[h.subject].iri or r.nodes[h.object].iri for r in readings for h in r.hops):
+            return self._grouped(readings, answers, found_by)
+        return f"{self.describe(readings[0])}: {joined}."
+
+    def _grouped(self, readings: list[Reading], answers, found_by: dict) -> str:
+        """Several relations around one entity: 'inner thighs: strengthening improves ...; ...'."""
+        parts = []
+        for k, reading in enumerate(readings):
+            hop = reading.hops[0]
+            entity_is_subject = reading.nodes[hop.subject].iri is not None
+            entity = reading.nodes[hop.subject if entity_is_subject else hop.object].iri
+            prop = self.lex.properties.get(hop.prop)
+            if prop is not None and not entity_is_subject and prop.inverse in self.lex.properties:
+                prop = self.lex.properties[prop.inverse]
+            label = prop.label if prop else self.label(hop.prop)
+            mine = [a.label for a in answers if k in found_by.get(a.iri, ())]
+            if mine:
+                parts.append((self.label(entity), f"{label} {_join(mine)}"))
+        if not parts:
+            return ""
+        subjects = list(dict.fromkeys(s for s, _ in parts))
+        if len(subjects) == 1:
+            return f"{subjects[0]}: " + "; ".join(p for _, p in parts) + "."
+        return "; ".join(f"{s}: {p}" for s, p in parts) + "."
+
+    def _chain(self, reading: Reading, via: dict, names: str) -> str:
+        """'sprinting engages glutes and hamstrings → strengthened by: ...'"""
+        parts, previous = [], None
+        for i, hop in enumerate(reading.hops):
+            here = hop.object if hop.subject in ("n0", previous) else hop.subject
+            forward = hop.subject in ("n0", previous)
+            prop = self.lex.properties.get(hop.prop)
+            label = prop.label if forward or prop is None else \
+                (self.lex.properties[prop.inverse].label if prop.inverse in self.lex.properties else prop.label)
+            start = self.label(reading.nodes["n0"].iri) if i == 0 and reading.nodes["n0"].iri else "those"
+            if here == reading.answer:
+                parts.append(f"{label}: {names}" if i else f"{start} {label}: {names}")
+            else:
+                found = sorted((self.label(x) for x in via.get(here, {})), key=str.lower)
+                parts.append(f"{label} {_join(found)}" if i else f"{start} {label} {_join(found)}")
+            previous = here
+        return " → ".join(parts) + "."
+
+    def details(self, label: str, definition: str | None, facts: list[tuple[str, str]]) -> str:
+        """' Clamshells: <definition> (target minutes: 10; frequency: ...).'"""
+        said = sorted(f"{self.label(p)}: {value}" for p, value in facts)
+        return f" {_capital(label)}: " + (f"{definition} " if definition else "") + "(" + "; ".join(said) + ")."
+
+    def setting(self, iri: str) -> str:
+        return f"{self.label(iri)} is the question's setting, not an answer"
+
+    def asked(self, reading: Reading) -> str:
+        """What a reading asks, in words: 'what relieves tightness of glutes', 'which muscles sprinting
+        engages'."""
+        hop = next((h for h in reading.hops if reading.answer in (h.subject, h.object)), reading.hops[0])
+        other = hop.object if hop.subject == reading.answer else hop.subject
+        node = reading.nodes[reading.answer]
+        what = f"which {self.label(node.cls)}" if node.cls else "what"
+        if reading.nodes[other].iri is None:
+            return f"{what} {self.describe(reading)}"
+        name = self.label(reading.nodes[other].iri)
+        prop = self.label(hop.prop)
+        return f"{what} {prop} {name}" if hop.subject == reading.answer else f"{what} {name} {prop}"
+
+    def describe(self, reading: Reading) -> str:
+        return "; ".join(f"{self._node(reading, h.subject)} {self.label(h.prop)} {self._node(reading, h.object)}"
+                         for h in reading.hops)
+
+    def _node(self, reading: Reading, name: str) -> str:
+        node = reading.nodes[name]
+        if node.iri:
+            return self.label(node.iri)
+        if name == reading.answer:
+            return "what" if node.cls is None else f"which {self.label(node.cls)}"
+        return f"any {self.label(node.cls)}" if node.cls else "something"
+
+    # -- yes / no ------------------------------------------------------------------------------
+
+    def exists(self, why: str | None, reading: Reading) -> str:
+        return f"Yes: {why}." if why is not None else f"Not known: the graph does not say {self.asked(reading)}."
+
+    def is_a(self, entity: str, cls: str, holds: bool | None, own: str | None = None) -> str:
+        if holds:
+            return f"Yes: {self.label(entity)} is {_a(self.label(cls))}."
+        if holds is False:
+            return (f"No: {self.label(entity)} is {_a(self.label(own))}, and the graph says "
+                    f"nothing is both {_a(self.label(own))} and {_a(self.label(cls))}.")
+        return f"Not known: the graph does not say whether {self.label(entity)} is {_a(self.label(cls))}."
+
+    def no_value(self, entity: str, prop: str) -> str:
+        return f"Not known: the graph has no value for {self.label(entity)} {self.label(prop)}."
+
+    def same(self, first: str, second: str, iri: str) -> str:
+        return f"Yes: “{first}” and “{second}” are names for the same thing, {self.label(iri)}."
+
+    def state_unknown(self, state: str, entity: str, other: str) -> str:
+        return (f"Not known: the graph says nothing of {self.label(state)} of the {self.label(entity)} in relation to "
+                f"{self.label(other)}.")
+
+    def given_missing(self, s: str, p: str, o: str) -> str:
+        return f"Not known: the question takes as given that {self.fact(s, p, o)}, and the graph does not say so."
+
+    def not_alone(self, s: str, p: str, o: str, why: str) -> str:
+        return (f"Not known: the graph says {self.fact(s, p, o)} ({why}), "
+                f"but not whether {self.label(s)} does so by itself.")
+
+    def holds(self, s: str, p: str, o: str, why: str, via: tuple[str, str, str] | None = None) -> str:
+        """'Yes: s p o (why)'. ``via`` is (side, property, name) when the question's name stood for
+        what that property links to it: the subject or object side is said with the link."""
+        if via is None:
+            return f"Yes: {self.fact(s, p, o)} ({why})."
+        side, prop, named = via
+        end = s if side == "subject" else o
+        what = f"{self.label(end)} ({self.fact(end, prop, named)})"
+        said = f"{what} {self.label(p)} {self.label(o)}" if side == "subject" else f"{self.label(s)} {self.label(p)} {what}"
+        return f"Yes: {said} ({why})."
+
+    def denies(self, s: str, p: str, o: str, why: str, note: str | None) -> str:
+        return f"No: the graph says {self.denied(s, p, o)} ({why})." + (f" {note}" if note else "")
+
+    def reverse(self, s: str, p: str, o: str, why: str) -> str:
+        """The asymmetric relation holds the other way round: (s, p, o) is the fact found."""
+        return f"No: the graph says the reverse, {self.fact(s, p, o)} ({why}), and that relation only holds one way."
+
+    def unsettled(self, s: str, p: str, o: str) -> str:
+        return f"Not known: the graph does not say whether {self.fact(s, p, o)}."
+
+    def possible(self, entity: str, prop: str, value: bool, why: str) -> str:
+        """'Yes/No: the graph says spot reduction is (not) possible (why).' from the label 'is possible'."""
+        label = self.label(prop)
+        if label.startswith("is "):
+            said = f"the graph says {self.label(entity)} is {'' if value else 'not '}{label[3:]}"
+        else:
+            said = f"the graph says {self.label(entity)} {label}: {'true' if value else 'false'}"
+        return f"{'Yes' if value else 'No'}: {said} ({why})."
+
+    # -- values, definitions, paths ------------------------------------------------------------
+
+    def value(self, subject: str, prop: str, value: str, why: str) -> str:
+        return f"{_capital(self.label(subject))}: {self.label(prop)}: {value} ({why})"
+
+    def values(self, prop: str, parts: list[str], count: int | None) -> str:
+        if not parts:
+            return f"I don't know: the graph gives no {self.label(prop)} for this. " + self.can_answer()
+        return (f"{count}. " if count is not None else "") + "; ".join(parts) + "."
+
+    def definition(self, entity: str, cls: str | None, definition: str | None, names: list[str]) -> str:
+        text = f"{self.label(entity)} ({self.label(cls)})" if cls else self.label(entity)
+        text += f": {definition}" if definition else ": the graph has no definition for it."
+        return text + (" Also called: " + ", ".join(names) + "." if names else "")
+
+    def path(self, a: str, b: str, lines: list[str]) -> str:
+        if not lines:
+            return f"I don't know of any connection between {self.label(a)} and {self.label(b)} in the graph."
+        return f"{self.label(a)} and {self.label(b)} are connected: " + " | ".join(lines)
+
+    # -- not understood ------------------------------------------------------------------------
+
+    def ambiguous(self, word: str, candidates: list[str]) -> str:
+        return (f"I don't know which you mean: {word!r} could be " + _join(candidates, "or")
+                + ". Ask again naming one of them.")
+
+    def unknown_term(self, word: str, candidates: list[str]) -> str:
+        text = f"I don't know the term {word!r}: it is not in the graph."
+        return text + ((" Closest known terms: " + ", ".join(candidates) + ".") if candidates else " " + self.can_answer())
+
+    def out_of_domain(self) -> str:
+        return "I don't know: that is outside what this graph covers. " + self.can_answer()
+
+    def not_understood(self, reason: str | None) -> str:
+        reason = f" ({reason})" if reason else ""
+        return f"I don't know: I did not understand the question{reason}. " + self.can_answer()
+
+    def examples(self) -> list[str]:
+        return self.lex.examples[:2]
+
+    def can_answer(self) -> str:
+        """What the graph can answer, with example questions: the end of every "I don't know"."""
+        examples = self.examples()
+        about = self.lex.about.rstrip(".")
+        topic = f"about {about[0].lower() + about[1:]}" if about else "about what the graph holds"
+        if not examples:
+            return f"I can answer questions {topic}."
+        return f"I can answer questions {topic}, for example: " + " or ".join(f"“{q}”" for q in examples) + "."
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def _join(words: list[str], last: str = "and") -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + f" {last} " + words[-1]

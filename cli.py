@@ -154,10 +154,10 @@ def ask(
     understood, 2 for an empty question or bad input.
     """
     from kg.errors import QuestionError
-    from nlp import Asker
+    from nlp import Asker, check
 
-    if question != "-" and not any(c.isalnum() for c in question):
-        raise QuestionError("empty question: ask something in plain English, e.g. kg ask \"what causes ITBS?\"")
+    if question != "-":
+        check(question)  # before the graph loads: a bad question fails at once
     asker = Asker(_open(data, store, endpoint))
     questions = [question] if question != "-" else [q.strip() for q in sys.stdin if q.strip()]
     understood = True
@@ -230,7 +230,6 @@ def sparql(
     default graph is the union of the stated facts and the inferences. Exit code 1 when there is no
     result.
     """
-    from kg import isolate
     from kg import sparql as engine
     from kg.errors import QueryError
 
@@ -249,14 +248,10 @@ def sparql(
     graph = _open(data, store, endpoint, timeout, partial=True)
     default = "table" if _terminal() else "tsv"
     fmt_name = fmt.value if fmt else None
-    if endpoint is not None:  # the server does the work; the request has the timeout
-        output = engine.run(graph, text, fmt_name, results_default=default, allow_service=allow_service)
-        if graph.cut is not None:
-            typer.echo(f"kg: warning: the endpoint cut the results at {graph.cut:,} rows", err=True)
-    else:
-        output = isolate.call(lambda: engine.run(graph.reopen(), text, fmt_name, results_default=default,
-                                                 allow_service=allow_service),
-                              timeout=timeout, network=allow_service)
+    output = engine.run_contained(graph, text, fmt_name, results_default=default, allow_service=allow_service,
+                                  timeout=timeout)
+    if endpoint is not None and graph.cut is not None:  # the endpoint has its own row limit
+        typer.echo(f"kg: warning: the endpoint cut the results at {graph.cut:,} rows", err=True)
     # Text ends with a newline (an ASK result, bare or in JSON, has none of its own).
     _write(output.data if output.data.endswith(b"\n") or not output.data else output.data + b"\n")
     if output.empty:
@@ -408,34 +403,23 @@ def export(
     store: StoreOption = None,
 ) -> None:
     """Write the graph with its inferences, ready to bulk-load into a SPARQL server."""
-    from kg.errors import FormatError
+    from kg import output as out
     from kg.store import EXPORT_FORMATS
     from kg.store import export as write
 
-    if target is not None and not target.strip():
-        raise FormatError("the output file name is empty; give -o FILE, or leave it out for standard output")
-    output = Path(target) if target not in (None, "-") else None  # "-": the usual name for standard output
-    chosen = fmt.value if fmt else None
-    if chosen is None and output is not None:
-        chosen = output.suffix.lstrip(".").lower() or None
-        if chosen not in EXPORT_FORMATS:
-            raise FormatError(f"cannot tell the format of {output}; give --format "
-                              + ", ".join(EXPORT_FORMATS))
-    chosen = chosen or "nq"
+    output = out.target(target)
+    chosen = out.format_for(output, fmt.value if fmt else None, EXPORT_FORMATS, default="nq")
     if output is not None:
-        _check_writable(output)
+        out.check_writable(output)
     graph = _open(data, store)
     if output is None:
         write(graph, chosen, sys.stdout.buffer, canonical=canonical)
         return
-    try:
-        with output.open("wb") as f, _progress() as progress:
-            if progress is not None:
-                progress(f"writing {len(graph):,} quads to {output.name}")
-            write(graph, chosen, f, canonical=canonical)
-    except OSError as e:
-        raise FormatError(f"cannot write {output}: {e.strerror or e}") from None
-    typer.echo(f"wrote {output} ({chosen}, {output.stat().st_size:,} bytes)", err=True)
+    with _progress() as progress:
+        if progress is not None:
+            progress(f"writing {len(graph):,} quads to {output.name}")
+        size = out.write(output, lambda f: write(graph, chosen, f, canonical=canonical))
+    typer.echo(f"wrote {output} ({chosen}, {size:,} bytes)", err=True)
 
 
 class GraphFormat(str, enum.Enum):
@@ -563,39 +547,25 @@ def graph(
     endpoint: EndpointOption = None,
 ) -> None:
     """Draw the graph or one thing's neighbourhood, laid out in columns by class, or export it."""
-    from kg.draw import format_for, render
+    from kg import output as out
+    from kg.draw import ALIASES, FORMATS, render
     from kg.errors import FormatError
     from kg.names import find
     from kg.network import neighbourhood
 
-    chosen = format_for(str(output) if output else None, fmt.value if fmt else None)
+    chosen = out.format_for(output, fmt.value if fmt else None, FORMATS, default="mermaid", aliases=ALIASES)
     if output is None and chosen == "png" and _terminal():
         raise FormatError("PNG is binary: give -o FILE, or pipe the output")
     if output is not None:
-        _check_writable(output)
+        out.check_writable(output)
     kg_graph = _open(data, store, endpoint)
     center = find(kg_graph, entity) if entity else None
     picture = render(neighbourhood(kg_graph, center, depth), chosen)
     if output is None:
         _write(picture)
         return
-    try:
-        output.write_bytes(picture)
-    except OSError as e:
-        raise FormatError(f"cannot write {output}: {e.strerror or e}") from None
+    out.write(output, lambda f: f.write(picture))
     typer.echo(f"wrote {output} ({chosen}, {len(picture):,} bytes)", err=True)
-
-
-def _check_writable(output: Path) -> None:
-    from kg.errors import FormatError
-
-    folder = output.parent if str(output.parent) else Path(".")
-    if output.is_dir():
-        raise FormatError(f"cannot write {output}: it is a directory")
-    if not folder.is_dir():
-        raise FormatError(f"cannot write {output}: no such directory {folder}")
-    if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
-        raise FormatError(f"cannot write {output}: permission denied")
 
 
 @command()
@@ -609,24 +579,13 @@ def stats(
     of the classes with the most facts (degree and betweenness centrality)."""
     import json
 
+    from kg.network import render_stats
     from kg.network import stats as compute
 
     graph = _open(data, store, endpoint)
     with _progress() as progress:
         result = compute(graph, progress=progress)
-    if as_json:
-        typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
-        return
-    typer.echo(f"triples: {result['triples']} ({result['stated']} stated, {result['inferred']} inferred)")
-    typer.echo(f"entities: {result['entities']}; facts between them: {result['facts_between_entities']}")
-    typer.echo("members per class (subclasses included, as in kg list):")
-    for row in result["members_per_class"]:
-        typer.echo(f"  {row['label']}: {row['members']}")
-    for ranked in result["most_connected"]:
-        typer.echo(f"most connected of class {ranked['label']} ({ranked['facts']:,} facts; degree centrality, "
-                   "betweenness centrality):")
-        for row in ranked["entities"]:
-            typer.echo(f"  {row['label']}: {row['degree_centrality']:.3f}, {row['betweenness_centrality']:.3f}")
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=1) if as_json else render_stats(result))
 
 
 def _plain() -> None:

@@ -36,18 +36,8 @@ def render(g, fmt: str) -> bytes:
     return {"dot": dot, "mermaid": mermaid, "graphml": graphml, "json": node_link}[fmt](g)
 
 
-def format_for(path: str | None, fmt: str | None) -> str:
-    """The format asked for, else the output file's extension, else Mermaid (readable in a terminal)."""
-    if fmt:
-        return fmt
-    if path:
-        suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
-        aliases = {"gv": "dot", "mmd": "mermaid", "xml": "graphml"}
-        suffix = aliases.get(suffix, suffix)
-        if suffix in FORMATS:
-            return suffix
-        raise FormatError(f"cannot tell the format from {path!r}; give --format ({', '.join(FORMATS)})")
-    return "mermaid"
+#: Other extensions people give these formats.
+ALIASES = {"gv": "dot", "mmd": "mermaid", "xml": "graphml"}
 
 
 def _columns(g) -> list[list[str]]:

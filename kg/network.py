@@ -291,3 +291,18 @@ def stats(graph, top: int = 5, progress=None, classes_ranked: int = 3) -> dict:
         "members_per_class": [{"class": iri, "label": label, "members": n} for iri, label, n in members],
         "most_connected": [ranked(c) for c in busiest],
     }
+
+
+def render_stats(result: dict) -> str:
+    """The text of `kg stats` from :func:`stats`' numbers."""
+    lines = [f"triples: {result['triples']} ({result['stated']} stated, {result['inferred']} inferred)",
+             f"entities: {result['entities']}; facts between them: {result['facts_between_entities']}",
+             "members per class (subclasses included, as in kg list):"]
+    lines += [f"  {row['label']}: {row['members']}" for row in result["members_per_class"]]
+    for ranked in result["most_connected"]:
+        lines.append(f"most connected of class {ranked['label']} ({ranked['facts']:,} facts; degree centrality, "
+                     "betweenness centrality):")
+        lines += [f"  {row['label']}: {row['degree_centrality']:.3f}, {row['betweenness_centrality']:.3f}"
+                  for row in ranked["entities"]]
+    return "\n".join(lines)
+

@@ -227,6 +227,20 @@ def run(graph, text: str, fmt: str | None = None, *, results_default: str = "tab
     return Output(data, not triples)
 
 
+def run_contained(graph, text: str, fmt: str | None = None, *, results_default: str = "table",
+                  allow_service: bool = False, timeout: float | None = None) -> Output:
+    """:func:`run` as `kg sparql` needs it: a local graph's query runs in a child process that is
+    killed at ``timeout`` and has no network unless ``allow_service`` (kg.isolate); an endpoint's
+    query runs on its server, whose request carries the time limit."""
+    from . import isolate
+
+    if graph.remote:
+        return run(graph, text, fmt, results_default=results_default, allow_service=allow_service)
+    return isolate.call(lambda: run(graph.reopen(), text, fmt, results_default=results_default,
+                                    allow_service=allow_service),
+                        timeout=timeout, network=allow_service)
+
+
 def _serialized(results: QuerySolutions, fmt: QueryResultsFormat) -> Output:
     """Serialize with the engine's writer, then see whether any row follows the header."""
     data = results.serialize(format=fmt)

@@ -21,9 +21,22 @@ from .read import build as build_frame
 from .lexicon import VERSION, Lexicon, build as build_lexicon
 from .parse import Parse, Parser, make_nlp
 
-__all__ = ["Answer", "Asker", "Item", "Lexicon", "QuestionService", "load_lexicon"]
+__all__ = ["Answer", "Asker", "Item", "Lexicon", "QuestionService", "check", "load_lexicon"]
 
 MAX_WORDS = 60  # the longest question in the suites has 16; a pasted page is not a question
+
+
+def check(question: str, example: str | None = None) -> str:
+    """The question with control characters (NUL, tabs, newlines) made spaces; QuestionError when
+    it has no words, or too many. Cheap: a command can check before it loads the graph."""
+    question = "".join(c if c.isprintable() else " " for c in question)
+    words = len(question.split())
+    if words > MAX_WORDS or len(question) > MAX_WORDS * 12:
+        raise QuestionError(f"question too long ({words} words, {len(question)} characters): ask about one "
+                            f"thing at a time, in at most {MAX_WORDS} words")
+    if not any(c.isalnum() for c in question):
+        raise QuestionError("empty question: ask something" + (f', e.g. "{example}"' if example else ""))
+    return question
 
 
 def load_lexicon(graph, nlp, *, use_cache: bool = True, rebuild: bool = False) -> Lexicon:
@@ -129,14 +142,7 @@ class Asker:
             return self._ask(question)
 
     def _ask(self, question: str) -> Answer:
-        question = "".join(c if c.isprintable() else " " for c in question)  # NUL, tabs, newlines
-        words = len(question.split())
-        if words > MAX_WORDS or len(question) > MAX_WORDS * 12:
-            raise QuestionError(f"question too long ({words} words, {len(question)} characters): ask about one "
-                                f"thing at a time, in at most {MAX_WORDS} words")
-        if not any(c.isalnum() for c in question):
-            example = f', e.g. "{self.lexicon.examples[0]}"' if self.lexicon.examples else ""
-            raise QuestionError(f"empty question: ask something{example}")
+        question = check(question, self.lexicon.examples[0] if self.lexicon.examples else None)
         parse = self.parse(question)
         answer = self.answerer.answer(build_frame(parse, self.lexicon))
         if not answer.answers and answer.boolean is None and not answer.count:

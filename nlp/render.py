@@ -2,8 +2,6 @@
 
 import json
 
-from kg import terms
-
 from .answer import Answer
 
 
@@ -88,5 +86,5 @@ def json_text(answer: Answer, *, explain: bool = False) -> str:
 
 
 def _label(iri: str) -> str:
-    short = terms.shorten(iri)
-    return short.split(":", 1)[1] if short.startswith("kg:") else short
+    """An IRI's local name (after its last '#' or '/'), for when no label function is given."""
+    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1] or iri

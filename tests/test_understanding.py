@@ -175,6 +175,19 @@ kg:SumoSquats kg:trainedAt kg:InnerThigh .
     assert iris(answer) == {"InnerThigh"}
 
 
+def test_understanding_a_phrase_declared_in_turtle_wins_over_a_grammar_word(tmp_path):
+    """A word the grammar skips as filler ("wise") still means a relation once Turtle makes it a
+    phrase: nothing a user adds is silently ignored."""
+    from nlp.grammar import FILLERS
+
+    assert "wise" in FILLERS
+    extra = tmp_path / "extra.ttl"
+    extra.write_text('@prefix kg: <https://w3id.org/runner-kg/> .\nkg:engages kg:phrase "wise"@en .\n')
+    answer = Asker(open_graph([extra])).ask("does sprinting wise the glutes?")
+    assert answer.boolean is True
+    assert answer.answers[0].relation == "engages"
+
+
 def test_understanding_a_count_of_nothing_found_claims_nothing(asker):
     """Open world: that the graph records no such thing does not make the count zero."""
     answer = ask(asker, "how many muscles does standing strengthen?")

@@ -144,6 +144,10 @@ def ask(
     show_sparql: Annotated[bool, typer.Option("--sparql", help="Also print the SPARQL that was run.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Also print the parse: words matched, question "
                                                              "type, path through the schema.")] = False,
+    why: Annotated[bool, typer.Option("--why", help="Spell out each inference: its rule and the facts it "
+                                                     "follows from, with their sources.")] = False,
+    advice: Annotated[bool, typer.Option("--advice/--no-advice", help="End an answer with the next step the "
+                                                                     "graph gives, where it has one.")] = True,
     data: DataOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
@@ -171,20 +175,23 @@ def ask(
             understood = False
             continue
         understood = understood and answer.understood
-        _render_answer(answer, asker, as_json, show_sparql, explain, header=q if question == "-" else None)
+        _render_answer(answer, asker, as_json, show_sparql, explain, why, advice,
+                       header=q if question == "-" else None)
     if not understood:
         raise typer.Exit(1)
 
 
-def _render_answer(answer, asker, as_json: bool, show_sparql: bool, explain: bool, header: str | None) -> None:
+def _render_answer(answer, asker, as_json: bool, show_sparql: bool, explain: bool, why: bool, advice: bool,
+                   header: str | None) -> None:
     from nlp import render
 
     if as_json:
-        typer.echo(render.json_text(answer, explain=explain))
+        typer.echo(render.json_text(answer, explain=explain, advice=advice))
         return
     if header is not None:
         typer.echo(f"Q: {header}")
-    typer.echo(render.text(answer, sparql=show_sparql, explain=explain, label=asker.lexicon.label,
+    typer.echo(render.text(answer, sparql=show_sparql, explain=explain, why=why, advice=advice,
+                           label=asker.lexicon.label,
                            width=render.terminal_width(sys.stdout)), nl=False)
     if header is not None:
         typer.echo("")
@@ -194,6 +201,8 @@ def _render_answer(answer, asker, as_json: bool, show_sparql: bool, explain: boo
 def shell(
     show_sparql: Annotated[bool, typer.Option("--sparql", help="Also print the SPARQL that was run.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Also print the parse.")] = False,
+    why: Annotated[bool, typer.Option("--why", help="Spell out each inference's rule and premises.")] = False,
+    advice: Annotated[bool, typer.Option("--advice/--no-advice", help="End answers with the next step.")] = True,
     data: DataOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
@@ -202,7 +211,8 @@ def shell(
     from nlp import Asker
     from nlp.shell import run
 
-    raise typer.Exit(run(Asker(_open(data, store, endpoint)), sparql=show_sparql, explain=explain))
+    raise typer.Exit(run(Asker(_open(data, store, endpoint)), sparql=show_sparql, explain=explain, why=why,
+                         advice=advice))
 
 
 @command(epilog="Example: kg sparql 'SELECT ?m WHERE { ?m a kg:Muscle }'")

@@ -5,7 +5,7 @@ the article), and inferred when only a rule made it (then the facts the rule use
 Nothing reaches an answer that a query did not return from the graph; nlp/verbalize.py words it.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
 
@@ -28,6 +28,29 @@ class Item:
     sources: list[str]
     why: str
     relation: str | None = None
+    brief: str = ""  # why, with each inference as how many facts it follows from (the default text)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Where a fact or an answer comes from: ``why`` in full (every premise of an inference, with
+    its sources), ``brief`` with an inference only counted."""
+
+    why: str
+    brief: str
+    inferred: bool = False
+    sources: tuple[str, ...] = ()
+
+
+@dataclass
+class Advice:
+    """The follow-up a coach would give after an answer: the things that relate to some of its
+    answers by their next step's relation (kg:nextStep, or a problem's kg:remedy)."""
+
+    text: str
+    property: str
+    about: list[str]
+    answers: list[Item]
 
 
 @dataclass
@@ -43,14 +66,27 @@ class Answer:
     text: str
     suggestions: list[str]
     explain: list[str] = field(default_factory=list)
+    advice: Advice | None = None
 
     def to_json(self) -> dict:
-        """The documented JSON shape of ``kg ask --json``."""
-        data = asdict(self)
-        data.pop("explain")
-        data["answers"] = [{k: v for k, v in item.items() if not (k == "relation" and v is None)}
-                           for item in data["answers"]]
-        return data
+        """The documented JSON shape of ``kg ask --json`` (written out: dataclasses.asdict deep-copies,
+        and was a tenth of a warm question's time)."""
+        advice = self.advice
+        return {"question": self.question, "understood": self.understood, "type": self.type,
+                "entities": [dict(e) for e in self.entities], "sparql": self.sparql,
+                "answers": [_item_json(a) for a in self.answers], "boolean": self.boolean, "count": self.count,
+                "text": self.text, "suggestions": list(self.suggestions),
+                "advice": None if advice is None else {
+                    "text": advice.text, "property": advice.property, "about": list(advice.about),
+                    "answers": [_item_json(a) for a in advice.answers]}}
+
+
+def _item_json(item: Item) -> dict:
+    data = {"iri": item.iri, "label": item.label, "type": item.type, "inferred": item.inferred,
+            "sources": list(item.sources), "why": item.why}
+    if item.relation is not None:
+        data["relation"] = item.relation
+    return data
 
 
 class Answerer:
@@ -60,6 +96,7 @@ class Answerer:
         self.graph = graph
         self.lex = lexicon
         self.say = Verbalizer(lexicon)
+        self._steps: dict[str, dict[str, str]] | None = None  # thing or class -> {"next"/"remedy": property}
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -71,6 +108,8 @@ class Answerer:
         }.get(kind, self._not_understood)
         answer = handler(frame)
         answer.text = answer.text[:1].upper() + answer.text[1:]
+        if answer.understood and answer.answers and answer.type in ("relation", "count", "yesno"):
+            answer.advice = self._advice(answer)
         answer.explain = list(dict.fromkeys(answer.explain))
         return answer
 
@@ -101,19 +140,20 @@ class Answerer:
                 item = items.get(answer.value)
                 triples = self._triples(reading, row)
                 if triples:
-                    why, inferred, sources = self._provenance(triples)
+                    reason = self._provenance(triples)
                 else:
-                    why, inferred, sources = self.say.member(answer.value, reading.nodes[reading.answer].cls), False, []
+                    member = self.say.member(answer.value, reading.nodes[reading.answer].cls)
+                    reason = Reason(member, member)
                 relation = self._relation_label(reading) if len(readings) > 1 else None
                 found_by.setdefault(answer.value, set()).add(k)
                 if item is None:
-                    items[answer.value] = Item(answer.value, self.lex.label(answer.value),
-                                               self.lex.specific_type(answer.value), inferred, sources, why, relation)
+                    items[answer.value] = self._item(answer.value, reason, relation)
                 else:
-                    item.inferred = item.inferred and inferred
-                    item.sources = list(dict.fromkeys(item.sources + sources))
-                    if why not in item.why.split("; "):
-                        item.why = f"{item.why}; {why}"
+                    item.inferred = item.inferred and reason.inferred
+                    item.sources = list(dict.fromkeys(item.sources + list(reason.sources)))
+                    if reason.why not in item.why.split("; "):
+                        item.why = f"{item.why}; {reason.why}"
+                        item.brief = f"{item.brief}; {reason.brief}"
                     if relation and relation not in (item.relation or ""):
                         item.relation = f"{item.relation}, {relation}" if item.relation else relation
         answers = self._most_specific(readings, sorted(items.values(), key=lambda i: i.label.lower()))
@@ -169,51 +209,103 @@ class Answerer:
                 lines.append(self.say.details(item.label, self._definition_of(item.iri), facts))
         return "".join(lines)
 
+    def _advice(self, answer: Answer) -> Advice | None:
+        """The next step for the answers that have one: the largest group of answers sharing a
+        next-step relation, and what relates to them by it, leaving out what the question or the
+        answer already named."""
+        groups: dict[str, list[str]] = {}
+        for item in answer.answers:
+            step = self._next_step(item.iri)
+            if step:
+                groups.setdefault(step, []).append(item.iri)
+        if not groups:
+            return None
+        prop, about = max(groups.items(), key=lambda group: len(group[1]))
+        known = {a.iri for a in answer.answers} | {e["iri"] for e in answer.entities}
+        found: dict[str, dict[tuple[str, str, str], set[str]]] = {}
+        for row in self.graph.select(sparql.subjects(prop, about)):
+            a = row["a"]
+            if isinstance(a, NamedNode) and self.lex.has_entity(a.value) and a.value not in known:
+                titles = found.setdefault(a.value, {}).setdefault((a.value, prop, row["x"].value), set())
+                if "title" in row:
+                    titles.add(row["title"].value)
+        if not found:
+            return None
+        items = sorted((self._item(a, self._sourced(facts)) for a, facts in found.items()), key=lambda i: i.label.lower())
+        sources = list(dict.fromkeys(t for i in items for t in i.sources))
+        return Advice(self.say.advice(prop, about, [i.label for i in items], sources), prop, about, items)
+
+    def _next_step(self, iri: str) -> str | None:
+        """The relation giving a thing's next step: its own kg:nextStep, its class's, its own
+        kg:remedy, its class's (the graph's annotations, read once)."""
+        if self._steps is None:
+            self._steps = {}
+            for row in self.graph.select(sparql.NEXT_STEPS):
+                self._steps.setdefault(row["x"].value, {}).setdefault(row["kind"].value, row["p"].value)
+        entity = self.lex.entity(iri)
+        # Most specific class first: a class's own next step overrides one it inherits.
+        classes = sorted({c for t in (entity.types if entity else []) for c in self.lex.ancestors(t)},
+                         key=lambda c: (-len(self.lex.ancestors(c)), c))
+        for kind in ("next", "remedy"):
+            for x in [iri, *classes]:
+                if kind in self._steps.get(x, {}):
+                    return self._steps[x][kind]
+        return None
+
+    def _sourced(self, facts: dict[tuple[str, str, str], set[str]]) -> Reason:
+        """Where some facts come from, given the titles already found for each: a fact with none
+        is looked up (stated with no source, or inferred); no inference's premises are."""
+        titles = tuple(sorted({t for found in facts.values() for t in found}))
+        stated = bool(titles) or any(origin(self.graph, *fact, sources=False).stated for fact in facts)
+        said = self.say.stated(titles) if stated else self.say.brief(None, None)
+        return Reason(said, said, not stated, titles)
+
     # -- provenance ----------------------------------------------------------------------------
 
-    def _provenance(self, triples) -> tuple[str, bool, list[str]]:
-        """(why, inferred, source titles) for the facts behind one answer."""
-        facts, inferred, titles = [], False, []
-        for triple in triples:
-            why, was_inferred, found = self._fact(*triple)
-            facts.append((triple, why))
-            inferred = inferred or was_inferred
-            titles.extend(found)
-        return self.say.reasons(facts), inferred, list(dict.fromkeys(titles))
+    def _provenance(self, triples) -> Reason:
+        """Where the facts behind one answer come from."""
+        reasons = [(triple, self._fact(*triple)) for triple in triples]
+        return Reason(self.say.reasons([(t, r.why) for t, r in reasons]),
+                      self.say.reasons([(t, r.brief) for t, r in reasons]),
+                      any(r.inferred for _, r in reasons),
+                      tuple(dict.fromkeys(title for _, r in reasons for title in r.sources)))
 
-    def _fact(self, s: str, p: str, o: str, depth: int = 0) -> tuple[str, bool, list[str]]:
-        """(why, inferred, source titles) for one fact; at depth 0 an inferred fact's premises too."""
+    def _fact(self, s: str, p: str, o: str, depth: int = 0) -> Reason:
+        """Where one fact comes from; at depth 0, an inferred fact's premises too."""
         found = origin(self.graph, s, p, o)
         rules = list(found.rules)
         if found.stated and depth == 0 and self._chain_premises(s, p, o):
             # A stated fact is kept once, in the stated graph; the domain rule it also follows from
             # is worth quoting ("an exercise that strengthens a muscle ... helps prevent ...").
             rules = [terms.CHAIN_RULE.value]
-        inference = self._inference(s, p, o, rules[0]) if rules and depth == 0 else None
+        premises = self._premises(s, p, o, rules[0]) if rules and depth == 0 else None
         stated = self.say.stated(found.sources) if found.stated else None
-        return self.say.why(stated, inference), not found.stated, list(found.sources)
+        inference = None
+        if premises is not None:
+            prop = self.lex.properties.get(p)
+            note = prop.note if prop and rules[0] == terms.CHAIN_RULE.value else None
+            inference = self.say.inference(rules[0], [(t, self._fact(*t, depth=1).why) for t in premises], note)
+        return Reason(self.say.why(stated, inference),
+                      self.say.brief(stated, None if premises is None else len(premises)),
+                      not found.stated, found.sources)
 
-    def _inference(self, s: str, p: str, o: str, rule: str) -> str:
-        premises: list[tuple[str, str, str]] = []
-        note = None
+    def _premises(self, s: str, p: str, o: str, rule: str) -> list[tuple[str, str, str]]:
+        """The facts ``rule`` concluded (s, p, o) from."""
         if rule == terms.CHAIN_RULE.value:
+            return self._chain_premises(s, p, o)
+        if rule == terms.INVERSE_RULE.value:
             prop = self.lex.properties.get(p)
-            note = prop.note if prop else None
-            premises = self._chain_premises(s, p, o)
-        elif rule == terms.INVERSE_RULE.value:
-            prop = self.lex.properties.get(p)
-            if prop and prop.inverse:
-                premises = [(o, prop.inverse, s)]
-        elif rule == terms.SYMMETRIC_RULE.value:
-            premises = [(o, p, s)]
-        elif rule == terms.SUBPROPERTY_RULE.value:
+            return [(o, prop.inverse, s)] if prop and prop.inverse else []
+        if rule == terms.SYMMETRIC_RULE.value:
+            return [(o, p, s)]
+        if rule == terms.SUBPROPERTY_RULE.value:
             rows = self.graph.select(sparql.subproperty_premises(s, p, o))
-            premises = [(s, _first(rows)["q"].value, o)] if rows else []
-        elif rule == terms.TRANSITIVE_RULE.value:
+            return [(s, _first(rows)["q"].value, o)] if rows else []
+        if rule == terms.TRANSITIVE_RULE.value:
             rows = self.graph.select(sparql.transitive_premises(s, p, o))
             middle = _first(rows)["x"].value if rows else None
-            premises = [(s, p, middle), (middle, p, o)] if rows else []
-        return self.say.inference(rule, [(t, self._fact(*t, depth=1)[0]) for t in premises], note)
+            return [(s, p, middle), (middle, p, o)] if rows else []
+        return []
 
     def _chain_premises(self, s: str, p: str, o: str) -> list[tuple[str, str, str]]:
         """The facts a property chain of ``p`` joins to reach (s, p, o), if any chain does."""
@@ -226,13 +318,15 @@ class Answerer:
                 return [(nodes[i], step, nodes[i + 1]) for i, step in enumerate(steps)]
         return []
 
-    def _fact_value(self, s: str, p: str, value) -> tuple[str, list[str]]:
-        """(why, source titles) for a literal value the graph states."""
-        titles = sorted({r["title"].value for r in self.graph.select(*sparql.value_sources(s, p, value))})
-        return self.say.stated(titles), titles
+    def _fact_value(self, s: str, p: str, value) -> Reason:
+        """Where a literal value the graph states comes from."""
+        titles = tuple(sorted({r["title"].value for r in self.graph.select(*sparql.value_sources(s, p, value))}))
+        said = self.say.stated(titles)
+        return Reason(said, said, False, titles)
 
-    def _item(self, iri: str, why: str, sources=(), inferred: bool = False, relation: str | None = None) -> Item:
-        return Item(iri, self.lex.label(iri), self.lex.specific_type(iri), inferred, list(sources), why, relation)
+    def _item(self, iri: str, reason: Reason, relation: str | None = None) -> Item:
+        return Item(iri, self.lex.label(iri), self.lex.specific_type(iri), reason.inferred, list(reason.sources),
+                    reason.why, relation, reason.brief)
 
     # -- yes / no ------------------------------------------------------------------------------
 
@@ -247,7 +341,7 @@ class Answerer:
             result = self._relation(frame)
             items = result.answers
             boolean = True if items else None
-            text = self.say.exists(items[0].why if items else None, frame.readings[0])
+            text = self.say.exists(items[0].brief if items else None, frame.readings[0])
             query = result.sparql
         elif check.kind == "type":
             cls, own = check.object, self.lex.specific_type(check.subject)
@@ -263,14 +357,14 @@ class Answerer:
             boolean = True if values in (["true"], ["1"]) else False if values in (["false"], ["0"]) else None
             text = self.say.no_value(check.subject, check.prop)
             if rows:
-                why, sources = self._fact_value(check.subject, check.prop, rows[0]["value"])
-                items = [self._item(check.subject, why, sources)]
+                reason = self._fact_value(check.subject, check.prop, rows[0]["value"])
+                items = [self._item(check.subject, reason)]
                 if boolean is not None:
-                    text = self.say.possible(check.subject, check.prop, boolean, why)
+                    text = self.say.possible(check.subject, check.prop, boolean, reason.brief)
         elif check.kind == "same":
             (first, _), (second, _) = frame.entities[:2]
             boolean = True
-            items = [self._item(check.subject, "names in the graph")]
+            items = [self._item(check.subject, Reason("names in the graph", "names in the graph"))]
             text = self.say.same(first.text, second.text, check.subject)
         elif check.state is not None:
             entity = next(i for i in (check.subject, check.object)
@@ -289,7 +383,7 @@ class Answerer:
             if boolean and frame.alone:
                 c = frame.checks[0]
                 boolean = None
-                text = self.say.not_alone(c.subject, c.prop, c.object, items[0].why)
+                text = self.say.not_alone(c.subject, c.prop, c.object, items[0].brief)
         return Answer(frame.parse.question, True, "yesno", entities, query, items, boolean, None, text,
                       [], frame.explain)
 
@@ -299,25 +393,25 @@ class Answerer:
             found = [t for t in self._triples_of(check) if self.graph.ask(sparql.ask_triple(*t))]
             if found:
                 s, p, o = min(found)
-                why, inferred, sources = self._fact(s, p, o)
-                item = self._item(o, why, sources, inferred, self.lex.label(p))
+                reason = self._fact(s, p, o)
                 via = (check.via[0], check.via[1], check.subject if check.via[0] == "subject" else check.object) \
                     if check.via else None
-                return True, [item], self.say.holds(s, p, o, why, via)
+                return True, [self._item(o, reason, self.lex.label(p))], self.say.holds(s, p, o, reason.brief, via)
         for check in checks:
             rows = self.graph.select(sparql.denied(check.subject, check.prop, check.object))
             if rows:
                 r = _first(rows)
-                titles = sorted({x["title"].value for x in rows if "title" in x})
+                titles = tuple(sorted({x["title"].value for x in rows if "title" in x}))
                 why = self.say.stated(titles)
                 s, p, o = r["s"].value, r["p"].value, r["o"].value
-                item = self._item(o, why, titles, relation=self.lex.label(p))
+                item = self._item(o, Reason(why, why, False, titles), self.lex.label(p))
                 return False, [item], self.say.denies(s, p, o, why, r["note"].value if "note" in r else None)
             if check.prop and self.lex.properties[check.prop].asymmetric and \
                     self.graph.ask(sparql.ask_triple(check.object, check.prop, check.subject)):
-                why, _, sources = self._fact(check.object, check.prop, check.subject)
-                item = self._item(check.object, why, sources, relation=self.lex.label(check.prop))
-                return False, [item], self.say.reverse(check.object, check.prop, check.subject, why)
+                reason = self._fact(check.object, check.prop, check.subject)
+                item = self._item(check.object, Reason(reason.why, reason.brief, False, reason.sources),
+                                  self.lex.label(check.prop))
+                return False, [item], self.say.reverse(check.object, check.prop, check.subject, reason.brief)
         c = checks[0]
         return None, [], self.say.unsettled(c.subject, c.prop, c.object)
 
@@ -337,8 +431,8 @@ class Answerer:
             rows = self.graph.select(sparql.flags(entity))
             if len(rows) == 1:
                 value, prop = rows[0]["value"].value in ("true", "1"), rows[0]["p"].value
-                why, sources = self._fact_value(entity, prop, rows[0]["value"])
-                return value, [self._item(entity, why, sources)], self.say.possible(entity, prop, value, why)
+                reason = self._fact_value(entity, prop, rows[0]["value"])
+                return value, [self._item(entity, reason)], self.say.possible(entity, prop, value, reason.brief)
         return None
 
     # -- values ----------------------------------------------------------------------------------
@@ -359,9 +453,9 @@ class Answerer:
         for subject in dict.fromkeys(subjects):
             queries.append(sparql.value(subject, prop))
             for row in self.graph.select(queries[-1]):
-                why, sources = self._fact_value(subject, prop, row["value"])
-                items.append(self._item(subject, why, sources, relation=self.lex.label(prop)))
-                parts.append(self.say.value(subject, prop, row["value"].value, why))
+                reason = self._fact_value(subject, prop, row["value"])
+                items.append(self._item(subject, reason, self.lex.label(prop)))
+                parts.append(self.say.value(subject, prop, row["value"].value, reason.brief))
                 # "how many minutes", "how long": a number asked for is the answer itself.
                 asks_amount = frame.parse.counting or (frame.parse.qword or "").startswith("how ")
                 if asks_amount and row["value"].value.isdigit():
@@ -383,7 +477,8 @@ class Answerer:
         definition = next((r["definition"].value for r in rows if "definition" in r), None)
         names = sorted({r["name"].value for r in rows if "name" in r}, key=str.lower)
         cls = self.lex.specific_type(entity)
-        item = self._item(entity, "definition in the graph" if definition else "")
+        said = "definition in the graph" if definition else ""
+        item = self._item(entity, Reason(said, said))
         return Answer(frame.parse.question, True, "definition", self._entities(frame), query, [item], None, None,
                       self.say.definition(entity, cls, definition, names), [], frame.explain)
 
@@ -392,7 +487,7 @@ class Answerer:
 
         (_, a), (_, b) = frame.entities[:2]
         found = paths(self.graph, a, b, limit=3)
-        items = [self._item(node, "on a path") for node in dict.fromkeys(n for path in found for n in path.nodes)]
+        items = [self._item(node, Reason("on a path", "on a path")) for node in dict.fromkeys(n for path in found for n in path.nodes)]
         return Answer(frame.parse.question, True, "path", self._entities(frame), None, items, None, None,
                       self.say.path(a, b, [render_path(path) for path in found]), [], frame.explain)
 

@@ -122,3 +122,17 @@ def value_sources(s: str, p: str, value) -> tuple[str, dict]:
     bindings (the literal is bound, never written into the text; pyoxigraph binds only projected
     variables)."""
     return _VALUE_SOURCES, {"s": NamedNode(s), "p": NamedNode(p), "value": value}
+
+
+#: Where next steps are declared: kg:nextStep, and a problem's kg:remedy (ORDER BY: the same pick every run).
+NEXT_STEPS = ('SELECT ?x ?kind ?p WHERE { { ?x kg:nextStep ?p BIND("next" AS ?kind) } '
+              'UNION { ?x kg:remedy ?p BIND("remedy" AS ?kind) } } ORDER BY ?x ?kind ?p')
+
+
+def subjects(prop: str, things: list[str]) -> str:
+    """What ``prop`` links to each of the things (?a prop ?x), with the titles of the articles
+    that state each link, in one query."""
+    values = " ".join(iri(t) for t in things)
+    return (f"SELECT DISTINCT ?a ?x ?title WHERE {{ VALUES ?x {{ {values} }} ?a {iri(prop)} ?x .\n"
+            f"  OPTIONAL {{ ?st rdf:subject ?a ; rdf:predicate {iri(prop)} ; rdf:object ?x ; "
+            "dcterms:source/dcterms:title ?title }\n}")

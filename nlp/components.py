@@ -10,10 +10,11 @@ Each component takes the lexicon through ``load(lexicon)``; none of them lists d
 """
 
 import difflib
+import functools
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from .grammar import WH_WORDS, grammatical
 
@@ -222,11 +223,18 @@ def _candidates(start, end, typed, entries):
     by_kind: dict[str, dict[str, float]] = {}
     for kind, iri, surface in entries:
         score = by_kind.setdefault(kind, {})
-        score[iri] = max(score.get(iri, 0.0), difflib.SequenceMatcher(None, typed, surface).ratio())
+        score[iri] = max(score.get(iri, 0.0), _similarity(typed, surface))
     for kind, score in by_kind.items():
         iris = sorted(score, key=lambda i: -score[i])
         best = [i for i in iris if score[i] == score[iris[0]]]
         yield start, end, kind, (iris, best), max(score.values()), len(typed.split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _similarity(typed: str, surface: str) -> float:
+    """difflib's ratio of two spellings (1.0 when equal, the common case, without difflib's work);
+    cached, since the same names come up question after question."""
+    return 1.0 if typed == surface else difflib.SequenceMatcher(None, typed, surface).ratio()
 
 
 #: Weight per word of a match when choosing how to cut a question into names: a reading that finds

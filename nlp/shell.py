@@ -58,7 +58,8 @@ def history_file() -> Path:
     return Path(platformdirs.user_state_dir("runner-kg", appauthor=False)) / "history"
 
 
-def run(asker, stdin=None, stdout=None, *, sparql: bool = False, explain: bool = False) -> int:
+def run(asker, stdin=None, stdout=None, *, sparql: bool = False, explain: bool = False, why: bool = False,
+        advice: bool = True) -> int:
     """The read-answer loop. With a terminal it uses readline for history and completion."""
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
     interactive = stdin.isatty() and stdout.isatty()
@@ -85,15 +86,13 @@ def run(asker, stdin=None, stdout=None, *, sparql: bool = False, explain: bool =
             continue
         try:
             if line.lower().startswith("sparql "):
-                from kg import isolate
                 from kg import sparql as engine
 
-                out = isolate.call(lambda: engine.run(asker.graph, line[7:], None), timeout=30,
-                                   network=asker.graph.remote)
+                out = engine.run_contained(asker.graph, line[7:], None, timeout=30)
                 stdout.write(out.data.decode())
             else:
                 answer = asker.ask(line)
-                stdout.write(text(answer, sparql=sparql, explain=explain, label=asker.lexicon.label,
+                stdout.write(text(answer, sparql=sparql, explain=explain, why=why, advice=advice, label=asker.lexicon.label,
                                   width=terminal_width(stdout)))
         except KgError as e:
             stdout.write(f"error: {e}\n")

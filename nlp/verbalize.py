@@ -43,6 +43,17 @@ class Verbalizer:
             parts.append(("also inferred: " if stated else "inferred: ") + inference)
         return "; ".join(parts) or "inferred"
 
+    @staticmethod
+    def brief(stated: str | None, premises: int | None) -> str:
+        """A fact's reasons with an inference counted, not spelled out: 'also follows from 2 facts'."""
+        parts = [stated] if stated else []
+        if premises:
+            counted = f"follows from {premises} fact{'s' if premises != 1 else ''}"
+            parts.append(f"also {counted}" if stated else counted)
+        elif premises is not None and not stated:
+            parts.append("inferred")
+        return "; ".join(parts) or "inferred"
+
     def inference(self, rule: str, premises: list[tuple[tuple[str, str, str], str]], note: str | None) -> str:
         """'property chain: A p B (stated in ...) and B q C (...); <what the rule means>'."""
         facts = [f"{self.fact(*triple)} ({why})" for triple, why in premises]
@@ -137,6 +148,17 @@ class Verbalizer:
         """' Clamshells: <definition> (target minutes: 10; frequency: ...).'"""
         said = sorted(f"{self.label(p)}: {value}" for p, value in facts)
         return f" {_capital(label)}: " + (f"{definition} " if definition else "") + "(" + "; ".join(said) + ")."
+
+    def advice(self, prop: str, about: list[str], names: list[str], sources: list[str]) -> str:
+        """'Next step: adductors: strengthened by leg lifts, side lunges and sumo squats (stated in ...).'"""
+        said = f" ({self.stated(sources)})" if sources else ""
+        return f"Next step: {_join([self.label(a) for a in about])}: {self.backwards(prop)} {_join(names)}{said}."
+
+    def backwards(self, prop: str) -> str:
+        """A relation read from its object: its inverse's label ('prevented by'), else 'has ... from'."""
+        known = self.lex.properties.get(prop)
+        inverse = self.lex.properties.get(known.inverse) if known and known.inverse else None
+        return inverse.label if inverse else f"is the object of '{known.label if known else self.label(prop)}' for"
 
     def setting(self, iri: str) -> str:
         return f"{self.label(iri)} is the question's setting, not an answer"

@@ -193,7 +193,7 @@ def test_ask_empty_question_is_an_error(asker, question):
 def test_ask_json_shape(asker):
     data = json.loads(json.dumps(asker.ask("what prevents runner's knee?").to_json()))
     assert set(data) == {"question", "understood", "type", "entities", "sparql", "answers", "boolean", "count",
-                         "text", "suggestions"}
+                         "text", "suggestions", "advice"}
     assert isinstance(data["understood"], bool) and isinstance(data["sparql"], str)
     for entity in data["entities"]:
         assert set(entity) == {"text", "iri", "label"}
@@ -201,6 +201,22 @@ def test_ask_json_shape(asker):
         assert {"iri", "label", "type", "inferred", "sources", "why"} <= set(item)
         assert isinstance(item["inferred"], bool) and isinstance(item["sources"], list)
     assert data["boolean"] is None and data["count"] is None
+    assert data["advice"] is None  # the answers are exercises: the graph gives them no next step
+
+
+def test_ask_next_step_follows_a_rule_over_the_schema(asker, graph):
+    """The answers' next step is what relates to them by their class's kg:nextStep (or a problem's
+    kg:remedy), leaving out what the question and answer named; every item is a fact in the graph."""
+    answer = asker.ask("which muscles does sprinting engage?")
+    advice = answer.to_json()["advice"]
+    assert advice["property"] == KG + "strengthens"
+    assert set(advice["about"]) == {a.iri for a in answer.answers}
+    named = {a.iri for a in answer.answers} | {e["iri"] for e in answer.entities}
+    for item in advice["answers"]:
+        assert item["iri"] not in named and item["sources"]
+        assert any(graph.ask(f"ASK {{ <{item['iri']}> kg:strengthens <{muscle}> }}") for muscle in advice["about"])
+    injuries = asker.ask("what does weakness in the glutes cause?").advice
+    assert injuries.property == KG + "prevents"  # an injury's kg:remedy
 
 
 def test_ask_sparql_is_valid_and_built_from_graph_iris(asker, graph):
@@ -265,7 +281,7 @@ def test_ask_text_wraps_to_a_width_without_losing_a_word(asker):
     assert max(map(len, flat.splitlines())) > 60 and max(map(len, wrapped.splitlines())) <= 60
     assert wrapped.split() == flat.split()
     items = wrapped.split("Sources:")[0].splitlines()[2:]
-    assert items and all(line.startswith(("  - ", "      ")) for line in items)
+    assert items and all(line.startswith(("  - ", "      ", "  (")) for line in items)
 
 
 def test_ask_text_names_each_source_once(asker):

@@ -154,7 +154,27 @@ def test_cli_ask_stdin_json_lines(cli):
 def test_cli_ask_with_user_data(cli):
     result = cli("ask", "--data", str(EXAMPLES / "shin_splints.ttl"), "what prevents shin splints?")
     assert result.exit_code == 0
-    assert "calf raises" in result.stdout and "inferred: property chain" in result.stdout
+    assert "calf raises" in result.stdout and "follows from 2 facts" in result.stdout
+    assert "property chain" not in result.stdout
+
+
+def test_cli_ask_why_spells_out_each_inference(cli):
+    """--why gives the rule and both premises, each with its source; the default only counts them."""
+    result = cli("ask", "--why", "--data", str(EXAMPLES / "shin_splints.ttl"), "what prevents shin splints?")
+    assert result.exit_code == 0
+    item = next(line for line in result.stdout.splitlines() if line.startswith("  - calf raises"))
+    assert "inferred: property chain: calf raises strengthens calf muscles (stated in" in item
+    assert "calf muscles weakness causes shin splints (stated in" in item
+    assert "--why shows" not in result.stdout
+
+
+def test_cli_ask_ends_with_the_next_step_unless_told_not_to(cli):
+    question = "does running help the inner thighs?"
+    shown = cli("ask", question).stdout
+    advice = next(line for line in shown.splitlines() if line.startswith("Next step:"))
+    assert "adductors: strengthened by" in advice and "sumo squats" in advice
+    assert "Next step" not in cli("ask", "--no-advice", question).stdout
+    assert json.loads(cli("ask", "--json", "--no-advice", question).stdout)["advice"] is None
 
 
 def test_cli_ask_bad_data_exits_2(cli):
@@ -453,6 +473,6 @@ def test_cli_ask_wraps_on_a_terminal_and_not_in_a_pipe():
     assert process.wait(timeout=120) == 0
     lines = shown.decode().replace("\r", "").splitlines()
     assert len(lines) > 5 and max(map(len, lines)) <= 70
-    piped = subprocess.run([str(KG_SCRIPT), "ask", "what prevents runner's knee?"], capture_output=True, text=True,
-                           env={**os.environ, "COLUMNS": "70"}, timeout=120)
+    piped = subprocess.run([str(KG_SCRIPT), "ask", "--why", "what prevents runner's knee?"], capture_output=True,
+                           text=True, env={**os.environ, "COLUMNS": "70"}, timeout=120)
     assert len(piped.stdout.split("Sources:")[0].splitlines()) == 4 and max(map(len, piped.stdout.splitlines())) > 70

@@ -132,23 +132,29 @@ class Asker:
             repr(m.text) for m in parse.mentions if (m.start, m.end, m.kind) in exclude))
         return frame
 
-    def ask(self, question: str) -> Answer:
-        """Answer one question. Raises QuestionError when it has no words at all, or too many."""
+    def ask(self, question: str, *, within: set[str] | None = None) -> Answer:
+        """Answer one question. Raises QuestionError when it has no words at all, or too many.
+
+        ``within`` keeps the answers to those IRIs ("which of those ...", nlp.context).
+        """
         try:
-            return self._ask(question)
+            return self._ask(question, within)
         except sqlite3.DatabaseError:
             # The lexicon's file was damaged after it was opened: build it again from the graph.
             self._load(rebuild=True)
-            return self._ask(question)
+            return self._ask(question, within)
 
-    def _ask(self, question: str) -> Answer:
+    def _ask(self, question: str, within: set[str] | None = None) -> Answer:
         question = check(question, self.lexicon.examples[0] if self.lexicon.examples else None)
         parse = self.parse(question)
-        answer = self.answerer.answer(build_frame(parse, self.lexicon))
+        frame = build_frame(parse, self.lexicon)
+        frame.within = within
+        answer = self.answerer.answer(frame)
         if not answer.answers and answer.boolean is None and not answer.count:
             # Nothing found: a name that swallowed a verb may have hidden the reading that works.
             again = self._reread(question, parse)
             if again is not None and again.understood:
+                again.within = within
                 second = self.answerer.answer(again)
                 if second.answers or second.boolean is not None or second.count:
                     return second

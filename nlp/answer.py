@@ -130,6 +130,8 @@ class Answerer:
                 answer = row.get(reading.answer)
                 if not isinstance(answer, NamedNode) or not self.lex.has_entity(answer.value):
                     continue
+                if frame.within is not None and answer.value not in frame.within:
+                    continue
                 if answer.value in frame.setting:
                     # "when do the quads engage during a run?": the run is given, not an answer.
                     frame.explain.append(self.say.setting(answer.value))

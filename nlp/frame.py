@@ -78,6 +78,7 @@ class Frame:
     unknown: str | None = None
     candidates: list[str] = field(default_factory=list)
     setting: list[str] = field(default_factory=list)  # the topic said as the setting ("during a run"): given, not an answer
+    within: set[str] | None = None  # answers kept to these ("which of those ...": the last question's answers)
     reason: str = ""
     explain: list[str] = field(default_factory=list)
 

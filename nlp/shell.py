@@ -1,6 +1,9 @@
 """``kg shell``: ask question after question with the graph loaded once.
 
-History is kept between sessions, and Tab completes the names of things in the graph.
+A question may point back at the one before ("what prevents it?", "and the hamstrings?", "which
+of those ...": nlp.context). History is kept between sessions, and Tab completes the names of
+things in the graph. Ctrl-C drops the line being typed (or stops the answer being worked out);
+Ctrl-D leaves.
 """
 
 import os
@@ -13,6 +16,7 @@ from .render import terminal_width, text
 
 PROMPT = "kg> "
 HELP = """Ask a question in plain English{example}.
+A follow-up may point back: "what prevents it?", "and <another name>?", "which of those ...".
   sparql QUERY   run a read-only SPARQL query
   help           this text
   quit           leave (or Ctrl-D)"""
@@ -61,8 +65,11 @@ def history_file() -> Path:
 def run(asker, stdin=None, stdout=None, *, sparql: bool = False, explain: bool = False, why: bool = False,
         advice: bool = True) -> int:
     """The read-answer loop. With a terminal it uses readline for history and completion."""
+    from .context import Conversation
+
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
     interactive = stdin.isatty() and stdout.isatty()
+    conversation = Conversation(asker)
     if interactive:
         _setup_readline(asker.lexicon)
         stdout.write(f"runner-kg shell: {asker.lexicon.entity_count()} things in the graph. "
@@ -70,7 +77,10 @@ def run(asker, stdin=None, stdout=None, *, sparql: bool = False, explain: bool =
     while True:
         try:
             line = input(PROMPT) if interactive else stdin.readline()
-        except (EOFError, KeyboardInterrupt):
+        except KeyboardInterrupt:  # Ctrl-C: drop the line, as a shell does
+            stdout.write("\n")
+            continue
+        except EOFError:  # Ctrl-D
             stdout.write("\n")
             break
         if not interactive and line == "":
@@ -91,11 +101,13 @@ def run(asker, stdin=None, stdout=None, *, sparql: bool = False, explain: bool =
                 out = engine.run_contained(asker.graph, line[7:], None, timeout=30)
                 stdout.write(out.data.decode())
             else:
-                answer = asker.ask(line)
+                answer = conversation.ask(line)
                 stdout.write(text(answer, sparql=sparql, explain=explain, why=why, advice=advice, label=asker.lexicon.label,
                                   width=terminal_width(stdout)))
         except KgError as e:
             stdout.write(f"error: {e}\n")
+        except KeyboardInterrupt:  # Ctrl-C while answering: give up on this one
+            stdout.write("\ninterrupted\n")
         stdout.flush()
     if interactive:
         _save_history()

@@ -106,6 +106,7 @@ class Answerer:
             "relation": self._relation, "count": self._relation, "list": self._relation,
             "yesno": self._yes_no, "definition": self._definition, "path": self._path, "value": self._value,
         }.get(kind, self._not_understood)
+        self.say.begin(self._entities(frame))
         answer = handler(frame)
         answer.text = answer.text[:1].upper() + answer.text[1:]
         if answer.understood and answer.answers and answer.type in ("relation", "count", "yesno"):

@@ -71,6 +71,10 @@ def run(asker, stdin=None, stdout=None, *, sparql: bool = False, explain: bool =
     interactive = stdin.isatty() and stdout.isatty()
     conversation = Conversation(asker)
     if interactive:
+        import signal
+
+        # Ctrl-C drops a line even when the parent left SIGINT ignored (Python then keeps it so).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         _setup_readline(asker.lexicon)
         stdout.write(f"runner-kg shell: {asker.lexicon.entity_count()} things in the graph. "
                      "Type 'help', or a question.\n")

@@ -17,6 +17,22 @@ class Verbalizer:
     def __init__(self, lexicon: Lexicon):
         self.lex = lexicon
         self.label = lexicon.label
+        self._typed: dict[str, str] = {}
+
+    def begin(self, entities: list[dict]) -> None:
+        """Start an answer to a question that named these things (``text`` as typed, ``iri``)."""
+        self._typed = {e["iri"]: e["text"] for e in entities}
+
+    def name(self, iri: str) -> str:
+        """A thing the question named, first in the words the user typed with the graph's name in
+        brackets where they differ ("quads (quadriceps)", "ITBS (IT band syndrome)"); then, and
+        for a typo or anything else, the graph's name."""
+        label, typed = self.label(iri), self._typed.pop(iri, None)
+        entity = self.lex.entity(iri) if typed else None
+        if typed and typed.lower() != label.lower() and entity and \
+                typed.lower() in {n.lower() for n in [entity.label, *entity.names]}:
+            return f"{typed} ({label})"
+        return label
 
     # -- facts and where they come from --------------------------------------------------------
 
@@ -96,7 +112,7 @@ class Verbalizer:
                 else:
                     inverse = self.lex.properties.get(prop.inverse) if prop and prop.inverse else None
                     label = inverse.label if inverse else f"is the object of '{prop.label if prop else hop.prop}' for"
-                return f"{self.label(entity)}: {label} {joined}."
+                return f"{self.name(entity)}: {label} {joined}."
         if len(readings) == 1 and len(reading.hops) > 1 and "n0" in reading.nodes and \
                 sum(1 for n in reading.nodes.values() if n.iri) == 1:
             return self._chain(reading, via, joined)
@@ -118,7 +134,7 @@ class Verbalizer:
             label = prop.label if prop else self.label(hop.prop)
             mine = [a.label for a in answers if k in found_by.get(a.iri, ())]
             if mine:
-                parts.append((self.label(entity), f"{label} {_join(mine)}"))
+                parts.append((self.name(entity), f"{label} {_join(mine)}"))
         if not parts:
             return ""
         subjects = list(dict.fromkeys(s for s, _ in parts))
@@ -135,7 +151,7 @@ class Verbalizer:
             prop = self.lex.properties.get(hop.prop)
             label = prop.label if forward or prop is None else \
                 (self.lex.properties[prop.inverse].label if prop.inverse in self.lex.properties else prop.label)
-            start = self.label(reading.nodes["n0"].iri) if i == 0 and reading.nodes["n0"].iri else "those"
+            start = self.name(reading.nodes["n0"].iri) if i == 0 and reading.nodes["n0"].iri else "those"
             if here == reading.answer:
                 parts.append(f"{label}: {names}" if i else f"{start} {label}: {names}")
             else:
@@ -222,15 +238,15 @@ class Verbalizer:
         """'Yes: s p o (why)'. ``via`` is (side, property, name) when the question's name stood for
         what that property links to it: the subject or object side is said with the link."""
         if via is None:
-            return f"Yes: {self.fact(s, p, o)} ({why})."
+            return f"Yes: {self.name(s)} {self.label(p)} {self.name(o)}. {_capital(why)}."
         side, prop, named = via
         end = s if side == "subject" else o
         what = f"{self.label(end)} ({self.fact(end, prop, named)})"
         said = f"{what} {self.label(p)} {self.label(o)}" if side == "subject" else f"{self.label(s)} {self.label(p)} {what}"
-        return f"Yes: {said} ({why})."
+        return f"Yes: {said}. {_capital(why)}."
 
     def denies(self, s: str, p: str, o: str, why: str, note: str | None) -> str:
-        return f"No: the graph says {self.denied(s, p, o)} ({why})." + (f" {note}" if note else "")
+        return f"No: the graph says {self.denied(s, p, o)}. {_capital(why)}." + (f" {note}" if note else "")
 
     def reverse(self, s: str, p: str, o: str, why: str) -> str:
         """The asymmetric relation holds the other way round: (s, p, o) is the fact found."""
@@ -246,7 +262,7 @@ class Verbalizer:
             said = f"the graph says {self.label(entity)} is {'' if value else 'not '}{label[3:]}"
         else:
             said = f"the graph says {self.label(entity)} {label}: {'true' if value else 'false'}"
-        return f"{'Yes' if value else 'No'}: {said} ({why})."
+        return f"{'Yes' if value else 'No'}: {said}. {_capital(why)}."
 
     # -- values, definitions, paths ------------------------------------------------------------
 

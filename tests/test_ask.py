@@ -139,7 +139,7 @@ def test_ask_yes_no_not_known(asker, question, boolean):
 
 def test_ask_no_cites_the_denial(asker):
     answer = asker.ask("does running make your legs bulky?")
-    assert f"stated in “{THIGH}”" in answer.text
+    assert f"Stated in “{THIGH}”" in answer.text
 
 
 def test_ask_count_and_list(asker):

@@ -188,7 +188,7 @@ def test_cli_shell_reads_questions_until_quit(cli):
                                 "what prevents runner's knee?\n")
     assert result.exit_code == 0
     assert "Ask a question in plain English" in result.stdout
-    assert "IT band syndrome: caused by weakness of glutes and hip muscles." in result.stdout
+    assert "ITBS (IT band syndrome): caused by weakness of glutes and hip muscles." in result.stdout
     assert "Runner's knee" not in result.stdout  # after quit
 
 

@@ -67,3 +67,49 @@ def test_golden_answers(asker):
     assert [r["question"] for r in expected] == QUESTIONS
     for got, want in zip(records, expected):
         assert got == want, got["question"]
+
+
+# -- the text a runner reads ---------------------------------------------------------------------
+
+TEXT = Path(__file__).parent / "golden" / "ask.txt"
+#: (flags, question): every kind of answer and refusal, both articles' headline questions, an
+#: inferred answer with and without --why, and the next step on and off.
+SHOWN = [
+    ((), "what prevents runner's knee?"),
+    (("--why",), "what prevents runner's knee?"),
+    ((), "what causes IT band syndrome?"),
+    (("--no-advice",), "what causes IT band syndrome?"),
+    ((), "which exercises strengthen the muscles used when sprinting?"),
+    ((), "how many exercises prevent ITBS?"),
+    ((), "list all injuries"),
+    ((), "Does running help the inner thighs?"),
+    (("--why",), "does running engage the adductors?"),
+    ((), "Does Running Trim Thigh Muscles?"),
+    ((), "does running make your legs bulky?"),
+    ((), "are hamstrings injuries?"),
+    ((), "does sprinting engage the calves?"),
+    ((), "can running alone tone the adductors?"),
+    ((), "what is PFPS?"),
+    ((), "how are the glutes related to runner's knee?"),
+    ((), "how many minutes should beginners run?"),
+    ((), "what do squats strengthen?"),
+    ((), "what prevents shin splints?"),
+    ((), "what is the capital of France?"),
+    ((), "should I ice my quads after a long run?"),
+]
+
+
+def test_golden_text(asker):
+    """The rendered text of each answer, as `kg ask [flags] QUESTION` prints it in a pipe."""
+    from nlp.render import text
+
+    shown = []
+    for flags, question in SHOWN:
+        rendered = text(asker.ask(question), why="--why" in flags, advice="--no-advice" not in flags,
+                        label=asker.lexicon.label)
+        shown.append(f"$ kg ask {' '.join(flags) + ' ' if flags else ''}\"{question}\"\n{rendered}")
+    got = "\n".join(shown)
+    if os.environ.get("UPDATE_GOLDEN"):
+        TEXT.write_text(got, encoding="utf-8")
+        pytest.skip("golden file rewritten")
+    assert got == TEXT.read_text(encoding="utf-8")

@@ -29,8 +29,10 @@ SELECT ?p ?label ?inverse ?inverseLabel WHERE {
   OPTIONAL { ?p owl:inverseOf ?inverse . OPTIONAL { ?inverse rdfs:label ?inverseLabel } }
 }"""
 _ABOUT = """
-SELECT ?e ?pref ?alt ?definition ?class ?classLabel WHERE {
+SELECT ?e ?pref ?alt ?definition ?comment ?publisher ?class ?classLabel WHERE {
   { ?e skos:prefLabel ?pref } UNION { ?e skos:altLabel ?alt } UNION { ?e skos:definition ?definition }
+  UNION { ?e a kg:Source ; dcterms:title ?pref } UNION { ?e a kg:Source ; rdfs:comment ?comment }
+  UNION { ?e dcterms:publisher ?publisher }
   UNION { ?e a ?class . ?class a owl:Class . OPTIONAL { ?class rdfs:label ?classLabel }
           FILTER NOT EXISTS { ?e a ?sub . ?sub rdfs:subClassOf ?class . ?sub a owl:Class . FILTER(?sub != ?class) } }
 }"""
@@ -55,7 +57,14 @@ SELECT ?e ?p ?other ?outgoing WHERE {
 }"""
 _VALUES = """
 SELECT ?e ?p ?value WHERE { ?e ?p ?value . ?p a owl:DatatypeProperty . }"""
-_LABEL = "SELECT ?x ?label WHERE { ?x skos:prefLabel|rdfs:label ?label } LIMIT 1"
+_LABEL = "SELECT ?x ?label WHERE { ?x skos:prefLabel|rdfs:label|dcterms:title ?label } LIMIT 1"
+# The facts a source is cited for: statements, and negative assertions, whose dcterms:source it is.
+_SUPPORTS = """
+SELECT ?e ?s ?p ?o ?denied WHERE {
+  ?st dcterms:source ?e .
+  { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }
+  UNION { ?st owl:sourceIndividual ?s ; owl:assertionProperty ?p ; owl:targetIndividual ?o BIND(true AS ?denied) }
+}"""
 
 
 @dataclass
@@ -82,6 +91,8 @@ class Card:
     values: dict[str, list[str]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     identifiers: list[tuple[str, str]] = field(default_factory=list)
+    publisher: str | None = None
+    supports: list[tuple[str, str, str]] = field(default_factory=list)  # for a source: the facts citing it, as text
 
     def to_json(self) -> dict:
         """The documented JSON of ``kg describe --json``: snake_case keys, IRIs beside labels, and
@@ -98,6 +109,8 @@ class Card:
             "values": [{"property": label, "values": values} for label, values in self.values.items()],
             "sources": self.sources,
             "identifiers": [{"match": match, "id": value} for match, value in self.identifiers],
+            "publisher": self.publisher,
+            "supports": [{"subject": s, "relation": p, "object": o} for s, p, o in self.supports],
         }
 
 
@@ -105,8 +118,12 @@ def card(graph, iri: str) -> Card:
     """Everything the graph says about one entity."""
     e = NamedNode(iri)
     bind = {"e": e}
-    pref, synonyms, definition, classes = None, [], None, []
+    pref, synonyms, definition, classes, comment, publisher = None, [], None, [], None, None
     for row in graph.select(_ABOUT, bind):
+        if "comment" in row:
+            comment = row["comment"].value
+        if "publisher" in row:
+            publisher = row["publisher"].value
         if "pref" in row:
             pref = row["pref"].value
         if "alt" in row:
@@ -117,7 +134,7 @@ def card(graph, iri: str) -> Card:
             classes.append(row.get("classLabel", row["class"]).value)
     labels = _property_labels(graph)
     result = Card(iri, pref or terms.shorten(iri), sorted(set(classes)), sorted(set(synonyms), key=str.lower),
-                  definition)
+                  definition or comment, publisher=publisher)
     for row in graph.select(_OUT, bind):
         p, other = row["p"].value, row["o"].value
         _add(graph, result, labels[p][0], iri, p, other, other)
@@ -133,6 +150,7 @@ def card(graph, iri: str) -> Card:
     result.sources = sorted({row["title"].value for row in graph.select(_SOURCES, bind)})
     result.identifiers = sorted((terms.shorten(r["match"].value), r["id"].value)
                                 for r in graph.select(_IDENTIFIERS, bind))
+    result.supports = _supports(graph, graph.select(_SUPPORTS, bind), labels)
     for facts in result.relations.values():
         facts.sort(key=lambda f: f.label.lower())
     # In a fixed order, whatever order the engine returned the rows in.
@@ -147,6 +165,19 @@ def _add(graph, result: Card, label: str, s: str, p: str, o: str, other: str) ->
     if not any(f.iri == other for f in facts):
         found = origin(graph, s, p, o)
         facts.append(Fact(other, name_of(graph, other), found.inferred, list(found.sources), p, s != other))
+
+
+def _supports(graph, rows, labels) -> list[tuple[str, str, str]]:
+    """The facts a source is cited for, in words (names, the property's label, a value as is)."""
+    def said(term) -> str:
+        return name_of(graph, term.value) if isinstance(term, NamedNode) else term.value
+
+    def relation(row) -> str:
+        label = labels[row["p"].value][0] if row["p"].value in labels else said(row["p"])
+        return negate(label) if "denied" in row else label
+
+    facts = {(said(r["s"]), relation(r), said(r["o"])) for r in rows}
+    return sorted(facts, key=lambda fact: tuple(x.lower() for x in fact))
 
 
 def negate(label: str) -> str:
@@ -178,7 +209,7 @@ def render(c: Card) -> str:
     """The card as text for a terminal."""
     lines = [f"{c.label}  ({terms.shorten(c.iri)})"]
     rows = [("class", ", ".join(c.classes) or "-"), ("also called", ", ".join(c.synonyms) or "-"),
-            ("definition", c.definition or "-")]
+            ("definition", c.definition or "-")] + ([("publisher", c.publisher)] if c.publisher else [])
     width = max(len(k) for k, _ in rows)
     lines += [f"  {k + ':':<{width + 1}} {v}" for k, v in rows]
     if c.relations or c.denied or c.values:
@@ -189,7 +220,11 @@ def render(c: Card) -> str:
         entries += [(name, ", ".join(values)) for name, values in sorted(c.values.items())]
         width = max(len(name) for name, _ in entries)
         lines += [f"    {name + ':':<{width + 1}} {text}" for name, text in entries]
-    lines.append("  sources: " + (", ".join(f"“{t}”" for t in c.sources) or "-"))
+    if c.supports:
+        lines.append(f"  supports ({len(c.supports)} facts):")
+        lines += [f"    {s} {p} {o}" for s, p, o in c.supports]
+    else:
+        lines.append("  sources: " + (", ".join(f"“{t}”" for t in c.sources) or "-"))
     if c.identifiers:
         lines.append("  identifiers:")
         lines += [f"    {match}: {value}" for match, value in c.identifiers]
@@ -201,7 +236,7 @@ def classes(graph) -> list[tuple[str, str, int]]:
     rows = graph.select("""
         SELECT ?c (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?e) AS ?n) WHERE {
           ?c a owl:Class . FILTER(isIRI(?c)) OPTIONAL { ?c rdfs:label ?l }
-          OPTIONAL { ?e a ?c ; skos:prefLabel ?el }
+          OPTIONAL { ?e a ?c ; skos:prefLabel|dcterms:title ?el }
         } GROUP BY ?c""")
     return sorted(((r["c"].value, r["label"].value if "label" in r else terms.shorten(r["c"].value),
                     int(r["n"].value)) for r in rows), key=lambda x: x[1].lower())
@@ -209,6 +244,6 @@ def classes(graph) -> list[tuple[str, str, int]]:
 
 def members(graph, cls: str) -> list[tuple[str, str]]:
     """The named members of a class, sorted by name: (iri, label)."""
-    rows = graph.select("SELECT DISTINCT ?c ?e ?label WHERE { ?e a ?c ; skos:prefLabel ?label }",
+    rows = graph.select("SELECT DISTINCT ?c ?e ?label WHERE { ?e a ?c ; skos:prefLabel|dcterms:title ?label }",
                         {"c": NamedNode(cls)})
     return sorted(((r["e"].value, r["label"].value) for r in rows), key=lambda x: x[1].lower())

@@ -16,6 +16,7 @@ _NAMES = """
 SELECT ?e ?name ?pref WHERE {
   { ?e skos:prefLabel ?name BIND(true AS ?pref) } UNION { ?e skos:altLabel ?name BIND(false AS ?pref) }
   UNION { ?e skos:hiddenLabel ?name BIND(false AS ?pref) }
+  UNION { ?e a kg:Source ; dcterms:title ?name BIND(true AS ?pref) }
   FILTER(isIRI(?e))
 }"""
 _CLASSES = """
@@ -91,7 +92,8 @@ def _close(wanted: str, names) -> list[tuple[float, str]]:
 
 
 def index(graph, classes: bool = False) -> Index:
-    """The name index of the graph's entities (things with a skos:prefLabel) or of its classes."""
+    """The name index of the graph's entities (things with a skos:prefLabel, and sources by their
+    title) or of its classes."""
     names: dict[str, set[str]] = {}
     labels: dict[str, str] = {}
     for row in graph.select(_CLASSES if classes else _NAMES):
@@ -104,7 +106,7 @@ def index(graph, classes: bool = False) -> Index:
 
 _EXACT = """
 SELECT DISTINCT ?e ?name WHERE {
-  VALUES ?label { skos:prefLabel skos:altLabel skos:hiddenLabel }
+  VALUES ?label { skos:prefLabel skos:altLabel skos:hiddenLabel dcterms:title }
   ?e ?label ?name . FILTER(isIRI(?e))
 }"""
 

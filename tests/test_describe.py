@@ -49,6 +49,21 @@ def test_describe_card_has_everything(graph, names):
     assert ("skos:exactMatch", "http://purl.obolibrary.org/obo/DOID_14284") in c.identifiers
 
 
+def test_describe_a_source_by_its_title_shows_its_publisher_and_the_facts_it_supports(graph):
+    from kg.names import find
+
+    thigh = card(graph, find(graph, "Does Running Trim Thigh Muscles?"))
+    assert thigh.iri == KG + "ThighArticle" and thigh.publisher == "The Nest"
+    assert ("running", "engages", "glutes") in thigh.supports
+    assert ("running", "does not result in", "bulky legs") in thigh.supports  # a denial, said as one
+    inner = card(graph, find(graph, "does running help the inner thighs"))
+    assert inner.publisher is None  # the article names none, so none is made up
+    assert ("side lunges", "strengthens", "adductors") in inner.supports
+    assert "publisher:   The Nest" in render(thigh) and f"supports ({len(thigh.supports)} facts):" in render(thigh)
+    assert {label for _, label in members(graph, KG + "Source")} >= {
+        "Does Running Trim Thigh Muscles?", "Does running help the inner thighs?"}
+
+
 def test_describe_marks_inferred_and_shows_denials(graph, names):
     glutes = card(graph, names.resolve("glutes"))
     located = {f.label: f.inferred for f in glutes.relations["located in"]}

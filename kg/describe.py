@@ -182,10 +182,16 @@ def _supports(graph, rows, labels) -> list[tuple[str, str, str]]:
 
 def negate(label: str) -> str:
     """'results in' -> 'does not result in': a property label denied."""
+    return f"does not {base_form(label)}"
+
+
+def base_form(label: str) -> str:
+    """'results in' -> 'result in', 'relieves tightness of' -> 'relieve tightness of': a property
+    label (third person, as the graph's labels are written) with its verb in the base form."""
     first, _, rest = label.partition(" ")
     if first.endswith("s") and not first.endswith("ss") and len(first) > 3:
         first = first[:-1]
-    return f"does not {first} {rest}".strip()
+    return f"{first} {rest}".strip()
 
 
 def _property_labels(graph) -> dict[str, tuple[str, str]]:

@@ -5,7 +5,7 @@ to a :class:`Verbalizer`, which words it from the graph's own labels. Sources ar
 “title”; nlp/render.py turns each into a number with a list of titles at the end.
 """
 
-from kg.describe import negate
+from kg.describe import base_form, negate
 
 from .frame import Reading
 from .lexicon import Lexicon
@@ -166,15 +166,10 @@ class Verbalizer:
         return f" {_capital(label)}: " + (f"{definition} " if definition else "") + "(" + "; ".join(said) + ")."
 
     def advice(self, prop: str, about: list[str], names: list[str], sources: list[str]) -> str:
-        """'Next step: adductors: strengthened by leg lifts, side lunges and sumo squats (stated in ...).'"""
+        """'Next step: to strengthen the adductors, try leg lifts, side lunges and sumo squats (stated in ...).'"""
         said = f" ({self.stated(sources)})" if sources else ""
-        return f"Next step: {_join([self.label(a) for a in about])}: {self.backwards(prop)} {_join(names)}{said}."
-
-    def backwards(self, prop: str) -> str:
-        """A relation read from its object: its inverse's label ('prevented by'), else 'has ... from'."""
-        known = self.lex.properties.get(prop)
-        inverse = self.lex.properties.get(known.inverse) if known and known.inverse else None
-        return inverse.label if inverse else f"is the object of '{known.label if known else self.label(prop)}' for"
+        return f"Next step: to {base_form(self.label(prop))} {_join([self.label(a) for a in about])}, " \
+               f"try {_join(names)}{said}."
 
     def setting(self, iri: str) -> str:
         return f"{self.label(iri)} is the question's setting, not an answer"
@@ -246,7 +241,7 @@ class Verbalizer:
         return f"Yes: {said}. {_capital(why)}."
 
     def denies(self, s: str, p: str, o: str, why: str, note: str | None) -> str:
-        return f"No: the graph says {self.denied(s, p, o)}. {_capital(why)}." + (f" {note}" if note else "")
+        return f"No: {self.denied(s, p, o)}. {_capital(why)}." + (f" {note}" if note else "")
 
     def reverse(self, s: str, p: str, o: str, why: str) -> str:
         """The asymmetric relation holds the other way round: (s, p, o) is the fact found."""

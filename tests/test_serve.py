@@ -350,6 +350,8 @@ def test_serve_page_works_offline(server):
     assert not re.search(r"url\(|@import", page)
     assert "connect-src 'self'" in headers["content-security-policy"]
     assert 'id="query"' in page and 'id="question"' in page
+    # An answer shows its text, names and next step; the SPARQL and each item's why are behind a toggle.
+    assert 'el("summary", "SPARQL that was run")' in page and "answer.advice.text" in page
     examples = json.loads(re.search(r"const examples = (\[.*?\]);", page).group(1))
     assert examples and all(isinstance(e, str) for e in examples)
     prefixes = json.loads(re.search(r"const prefixes = (\{.*?\});", page).group(1))

@@ -70,7 +70,8 @@ def _wrap(line: str, width: int) -> list[str]:
 def _lines(answer: Answer, sparql: bool, explain: bool, why: bool, label) -> list[str]:
     label = label or _label
     lines = [answer.text]
-    listed = answer.type not in ("definition", "yesno", "path") or len(answer.answers) > 1 and answer.type == "yesno"
+    # A list's items are its members: the sentence names them all, so their lines add nothing.
+    listed = answer.type not in ("definition", "yesno", "path", "list") or len(answer.answers) > 1 and answer.type == "yesno"
     if listed or why and answer.type != "path":
         for item in answer.answers:
             kind = f" ({label(item.type)})" if item.type else ""

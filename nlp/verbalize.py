@@ -6,6 +6,7 @@ to a :class:`Verbalizer`, which words it from the graph's own labels. Sources ar
 """
 
 from kg.describe import base_form, negate
+from kg.names import key
 
 from .frame import Reading
 from .lexicon import Lexicon
@@ -29,7 +30,8 @@ class Verbalizer:
         for a typo or anything else, the graph's name."""
         label, typed = self.label(iri), self._typed.pop(iri, None)
         entity = self.lex.entity(iri) if typed else None
-        if typed and typed.lower() != label.lower() and entity and \
+        # Not for the same words in another spelling or order ("runners knee", "running downhill").
+        if typed and set(key(typed).split()) != set(key(label).split()) and entity and \
                 typed.lower() in {n.lower() for n in [entity.label, *entity.names]}:
             return f"{typed} ({label})"
         return label
@@ -153,10 +155,10 @@ class Verbalizer:
                 (self.lex.properties[prop.inverse].label if prop.inverse in self.lex.properties else prop.label)
             start = self.name(reading.nodes["n0"].iri) if i == 0 and reading.nodes["n0"].iri else "those"
             if here == reading.answer:
-                parts.append(f"{label}: {names}" if i else f"{start} {label}: {names}")
+                parts.append(f"{label}: {names}" if i else f"{start}: {label}: {names}")
             else:
                 found = sorted((self.label(x) for x in via.get(here, {})), key=str.lower)
-                parts.append(f"{label} {_join(found)}" if i else f"{start} {label} {_join(found)}")
+                parts.append(f"{label} {_join(found)}" if i else f"{start}: {label} {_join(found)}")
             previous = here
         return " → ".join(parts) + "."
 

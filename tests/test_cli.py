@@ -476,3 +476,34 @@ def test_cli_ask_wraps_on_a_terminal_and_not_in_a_pipe():
     piped = subprocess.run([str(KG_SCRIPT), "ask", "--why", "what prevents runner's knee?"], capture_output=True,
                            text=True, env={**os.environ, "COLUMNS": "70"}, timeout=120)
     assert len(piped.stdout.split("Sources:")[0].splitlines()) == 4 and max(map(len, piped.stdout.splitlines())) > 70
+
+
+def test_cli_no_color_turns_off_colours_on_a_terminal():
+    """Answers are plain text; the only colours are Typer's help and the progress line (rich),
+    and NO_COLOR turns them off (bold and dim stay, as the NO_COLOR convention allows)."""
+    import pty
+    import re
+
+    def shown(env: dict) -> bytes:
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.environ.clear()
+            os.environ.update(env)
+            os.execv(str(KG_SCRIPT), [str(KG_SCRIPT), "ask", "--help"])
+        out = b""
+        while True:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.waitpid(pid, 0)
+        os.close(fd)
+        return out
+
+    colour = re.compile(rb"\x1b\[(?:[0-9;]*;)?(?:3[0-9]|4[0-9]|9[0-7])(?:;[0-9;]*)?m")
+    base = {"PATH": os.environ["PATH"], "TERM": "xterm-256color", "COLUMNS": "100"}
+    assert colour.search(shown(base))  # the check can see colours when there are some
+    assert not colour.search(shown({**base, "NO_COLOR": "1"}))

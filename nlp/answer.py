@@ -156,6 +156,7 @@ class Answerer:
                     item.sources = list(dict.fromkeys(item.sources + list(reason.sources)))
                     if reason.why not in item.why.split("; "):
                         item.why = f"{item.why}; {reason.why}"
+                    if reason.brief not in item.brief.split("; "):
                         item.brief = f"{item.brief}; {reason.brief}"
                     if relation and relation not in (item.relation or ""):
                         item.relation = f"{item.relation}, {relation}" if item.relation else relation
@@ -268,10 +269,11 @@ class Answerer:
     def _provenance(self, triples) -> Reason:
         """Where the facts behind one answer come from."""
         reasons = [(triple, self._fact(*triple)) for triple in triples]
+        titles = tuple(dict.fromkeys(title for _, r in reasons for title in r.sources))
+        inferred = any(r.inferred for _, r in reasons)
         return Reason(self.say.reasons([(t, r.why) for t, r in reasons]),
-                      self.say.reasons([(t, r.brief) for t, r in reasons]),
-                      any(r.inferred for _, r in reasons),
-                      tuple(dict.fromkeys(title for _, r in reasons for title in r.sources)))
+                      self.say.reasons_brief([r.brief for _, r in reasons], not inferred, titles),
+                      inferred, titles)
 
     def _fact(self, s: str, p: str, o: str, depth: int = 0) -> Reason:
         """Where one fact comes from; at depth 0, an inferred fact's premises too."""
@@ -283,14 +285,16 @@ class Answerer:
             rules = [terms.CHAIN_RULE.value]
         premises = self._premises(s, p, o, rules[0]) if rules and depth == 0 else None
         stated = self.say.stated(found.sources) if found.stated else None
-        inference = None
+        inference, premise_titles = None, ()
         if premises is not None:
             prop = self.lex.properties.get(p)
             note = prop.note if prop and rules[0] == terms.CHAIN_RULE.value else None
-            inference = self.say.inference(rules[0], [(t, self._fact(*t, depth=1).why) for t in premises], note)
+            reasons = [(t, self._fact(*t, depth=1)) for t in premises]
+            inference = self.say.inference(rules[0], [(t, r.why) for t, r in reasons], note)
+            premise_titles = tuple(dict.fromkeys(title for _, r in reasons for title in r.sources))
         return Reason(self.say.why(stated, inference),
-                      self.say.brief(stated, None if premises is None else len(premises)),
-                      not found.stated, found.sources)
+                      self.say.brief(stated, None if premises is None else len(premises), premise_titles),
+                      not found.stated, found.sources or premise_titles)
 
     def _premises(self, s: str, p: str, o: str, rule: str) -> list[tuple[str, str, str]]:
         """The facts ``rule`` concluded (s, p, o) from."""
@@ -480,10 +484,11 @@ class Answerer:
         definition = next((r["definition"].value for r in rows if "definition" in r), None)
         names = sorted({r["name"].value for r in rows if "name" in r}, key=str.lower)
         cls = self.lex.specific_type(entity)
-        said = "definition in the graph" if definition else ""
-        item = self._item(entity, Reason(said, said))
+        titles = tuple(sorted({r["title"].value for r in self.graph.select(*sparql.mentioned_in(entity))}))
+        said = self.say.stated(titles) if titles else ""
+        item = self._item(entity, Reason(said, said, False, titles))
         return Answer(frame.parse.question, True, "definition", self._entities(frame), query, [item], None, None,
-                      self.say.definition(entity, cls, definition, names), [], frame.explain)
+                      self.say.definition(entity, cls, definition, names, titles), [], frame.explain)
 
     def _path(self, frame: Frame) -> Answer:
         from kg.network import paths, render_path

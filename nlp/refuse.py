@@ -99,8 +99,8 @@ def not_found(frame, relations, answer_class, lex):
         return unknown_term(frame, parse.unknown[-1].text, expected_class(relations, answer_class, lex), lex)
     if domain:
         return give_up(frame, "not_understood", frame.reason or "the words found do not make a question "
-                                                                  "the graph can answer")
-    return give_up(frame, "out_of_domain", "nothing in the question names anything the graph knows")
+                                                                  "my sources can answer")
+    return give_up(frame, "out_of_domain", "nothing in the question names anything my sources know")
 
 
 def _telling(relation: Mention, parse: Parse) -> bool:
@@ -133,7 +133,7 @@ def unaccounted(frame: Frame, found, lex: Lexicon) -> Frame:
         return give_up(frame, "not_understood", f"'{parse.words[i - 1]} {parse.words[i]}' points at something "
                        "the question does not name; ask again with its name")
     return give_up(frame, "not_understood", "I could not fit " + _join_words(texts) +
-                    " into a question the graph can answer")
+                    " into a question my sources can answer")
 
 
 def _runs(parse: Parse, positions: list[int]) -> list[str]:

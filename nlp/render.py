@@ -77,8 +77,6 @@ def _lines(answer: Answer, sparql: bool, explain: bool, why: bool, label) -> lis
             kind = f" ({label(item.type)})" if item.type else ""
             relation = f" [{item.relation}]" if item.relation else ""
             lines.append(f"  - {item.label}{kind}{relation}: {item.why if why else item.brief or item.why}")
-    if not why and any(item.brief and item.brief != item.why for item in answer.answers):
-        lines.append("  (--why shows the facts each inference follows from)")
     if answer.advice:
         lines.append(answer.advice.text)
     if not answer.understood and answer.suggestions and answer.type not in ("ambiguous", "unknown_term"):

@@ -9,6 +9,7 @@ from kg.describe import base_form, negate
 from kg.names import key
 
 from .frame import Reading
+from .grammar import ARTICLES
 from .lexicon import Lexicon
 
 
@@ -29,6 +30,8 @@ class Verbalizer:
         brackets where they differ ("quads (quadriceps)", "ITBS (IT band syndrome)"); then, and
         for a typo or anything else, the graph's name."""
         label, typed = self.label(iri), self._typed.pop(iri, None)
+        words = (typed or "").split()
+        typed = " ".join(words[1:] if len(words) > 1 and words[0].lower() in ARTICLES else words)
         entity = self.lex.entity(iri) if typed else None
         # Not for the same words in another spelling or order ("runners knee", "running downhill").
         if typed and set(key(typed).split()) != set(key(label).split()) and entity and \
@@ -50,7 +53,7 @@ class Verbalizer:
     def stated(titles) -> str:
         """Where a stated fact comes from: the articles that say it."""
         if not titles:
-            return "stated in the graph (no source given)"
+            return "stated in my sources (no article named)"
         return "stated in " + ", ".join(f"“{t}”" for t in titles)
 
     @staticmethod
@@ -61,16 +64,14 @@ class Verbalizer:
             parts.append(("also inferred: " if stated else "inferred: ") + inference)
         return "; ".join(parts) or "inferred"
 
-    @staticmethod
-    def brief(stated: str | None, premises: int | None) -> str:
-        """A fact's reasons with an inference counted, not spelled out: 'also follows from 2 facts'."""
-        parts = [stated] if stated else []
-        if premises:
-            counted = f"follows from {premises} fact{'s' if premises != 1 else ''}"
-            parts.append(f"also {counted}" if stated else counted)
-        elif premises is not None and not stated:
-            parts.append("inferred")
-        return "; ".join(parts) or "inferred"
+    def brief(self, stated: str | None, premises: int | None, titles=()) -> str:
+        """A fact's reasons in plain words: where it is stated; or, when only a rule made it, how
+        many facts it was worked out from and where those are stated (--why spells them out)."""
+        if stated:
+            return stated
+        counted = f"worked out from {premises} fact{'s' if premises != 1 else ''}" if premises else \
+            "worked out from other facts"
+        return counted + (" " + self.stated(titles) if titles else "")
 
     def inference(self, rule: str, premises: list[tuple[tuple[str, str, str], str]], note: str | None) -> str:
         """'property chain: A p B (stated in ...) and B q C (...); <what the rule means>'."""
@@ -84,9 +85,16 @@ class Verbalizer:
             return facts[0][1]
         return "; ".join(f"{self.fact(*triple)} ({why})" for triple, why in facts)
 
+    def reasons_brief(self, briefs: list[str], stated: bool, titles) -> str:
+        """The plain why of an answer reached through several facts (the sentence names the
+        facts): where they are stated, or that some were worked out."""
+        if len(briefs) == 1:
+            return briefs[0]
+        return self.stated(titles) if stated else self.brief(None, len(briefs), titles)
+
     def member(self, iri: str, cls: str | None) -> str:
         """The why of an answer that is only a member of the class asked for."""
-        return f"{self.label(iri)} is {_a(self.label(cls))} in the graph" if cls else "in the graph"
+        return f"{self.label(iri)} is {_a(self.label(cls))} in my sources" if cls else "in my sources"
 
     # -- relation, list and count answers ------------------------------------------------------
 
@@ -97,12 +105,12 @@ class Verbalizer:
         if type == "list":
             cls = readings[0].nodes["answer"].cls
             return f"{self.label(cls).capitalize()} ({len(names)}): {joined}." if names else \
-                f"I don't know any {self.label(cls)} in the graph."
+                f"I don't know any {self.label(cls)}: my sources name none."
         reading = readings[0]
         if type == "count" and names:
-            return f"{len(names)}: {joined}."
+            return f"{len(names)} in my sources: {joined}."
         if not names:
-            return f"I don't know: the graph does not say {self.asked(reading)}. " + self.can_answer()
+            return f"I don't know: my sources do not say {self.asked(reading)}. " + self.can_answer()
         if len(reading.hops) == 1 and len(readings) == 1:
             hop = reading.hops[0]
             entity_is_subject = reading.nodes[hop.subject].iri is not None
@@ -145,22 +153,21 @@ class Verbalizer:
         return "; ".join(f"{s}: {p}" for s, p in parts) + "."
 
     def _chain(self, reading: Reading, via: dict, names: str) -> str:
-        """'sprinting engages glutes and hamstrings → strengthened by: ...'"""
-        parts, previous = [], None
-        for i, hop in enumerate(reading.hops):
+        """'Sprinting: engages glutes and hamstrings. Glutes and hamstrings: strengthened by ...':
+        one sentence per step, each in the form of a one-step answer."""
+        first = reading.nodes["n0"].iri
+        sentences, previous, start = [], None, self.name(first) if first else "those"
+        for hop in reading.hops:
             here = hop.object if hop.subject in ("n0", previous) else hop.subject
             forward = hop.subject in ("n0", previous)
             prop = self.lex.properties.get(hop.prop)
             label = prop.label if forward or prop is None else \
                 (self.lex.properties[prop.inverse].label if prop.inverse in self.lex.properties else prop.label)
-            start = self.name(reading.nodes["n0"].iri) if i == 0 and reading.nodes["n0"].iri else "those"
-            if here == reading.answer:
-                parts.append(f"{label}: {names}" if i else f"{start}: {label}: {names}")
-            else:
-                found = sorted((self.label(x) for x in via.get(here, {})), key=str.lower)
-                parts.append(f"{label} {_join(found)}" if i else f"{start}: {label} {_join(found)}")
-            previous = here
-        return " → ".join(parts) + "."
+            found = names if here == reading.answer else \
+                _join(sorted((self.label(x) for x in via.get(here, {})), key=str.lower))
+            sentences.append(f"{_capital(start)}: {label} {found}.")
+            previous, start = here, found
+        return " ".join(sentences)
 
     def details(self, label: str, definition: str | None, facts: list[tuple[str, str]]) -> str:
         """' Clamshells: <definition> (target minutes: 10; frequency: ...).'"""
@@ -204,31 +211,31 @@ class Verbalizer:
     # -- yes / no ------------------------------------------------------------------------------
 
     def exists(self, why: str | None, reading: Reading) -> str:
-        return f"Yes: {why}." if why is not None else f"Not known: the graph does not say {self.asked(reading)}."
+        return f"Yes: {why}." if why is not None else f"Not known: my sources do not say {self.asked(reading)}."
 
     def is_a(self, entity: str, cls: str, holds: bool | None, own: str | None = None) -> str:
         if holds:
             return f"Yes: {self.label(entity)} is {_a(self.label(cls))}."
         if holds is False:
-            return (f"No: {self.label(entity)} is {_a(self.label(own))}, and the graph says "
+            return (f"No: {self.label(entity)} is {_a(self.label(own))}, and my sources say "
                     f"nothing is both {_a(self.label(own))} and {_a(self.label(cls))}.")
-        return f"Not known: the graph does not say whether {self.label(entity)} is {_a(self.label(cls))}."
+        return f"Not known: my sources do not say whether {self.label(entity)} is {_a(self.label(cls))}."
 
     def no_value(self, entity: str, prop: str) -> str:
-        return f"Not known: the graph has no value for {self.label(entity)} {self.label(prop)}."
+        return f"Not known: my sources give no value for {self.label(entity)} {self.label(prop)}."
 
     def same(self, first: str, second: str, iri: str) -> str:
         return f"Yes: “{first}” and “{second}” are names for the same thing, {self.label(iri)}."
 
     def state_unknown(self, state: str, entity: str, other: str) -> str:
-        return (f"Not known: the graph says nothing of {self.label(state)} of the {self.label(entity)} in relation to "
+        return (f"Not known: my sources say nothing of {self.label(state)} of the {self.label(entity)} in relation to "
                 f"{self.label(other)}.")
 
     def given_missing(self, s: str, p: str, o: str) -> str:
-        return f"Not known: the question takes as given that {self.fact(s, p, o)}, and the graph does not say so."
+        return f"Not known: the question takes as given that {self.fact(s, p, o)}, and my sources do not say so."
 
     def not_alone(self, s: str, p: str, o: str, why: str) -> str:
-        return (f"Not known: the graph says {self.fact(s, p, o)} ({why}), "
+        return (f"Not known: my sources say {self.fact(s, p, o)} ({why}), "
                 f"but not whether {self.label(s)} does so by itself.")
 
     def holds(self, s: str, p: str, o: str, why: str, via: tuple[str, str, str] | None = None) -> str:
@@ -247,18 +254,18 @@ class Verbalizer:
 
     def reverse(self, s: str, p: str, o: str, why: str) -> str:
         """The asymmetric relation holds the other way round: (s, p, o) is the fact found."""
-        return f"No: the graph says the reverse, {self.fact(s, p, o)} ({why}), and that relation only holds one way."
+        return f"No: my sources say the reverse, {self.fact(s, p, o)} ({why}), and that relation only holds one way."
 
     def unsettled(self, s: str, p: str, o: str) -> str:
-        return f"Not known: the graph does not say whether {self.fact(s, p, o)}."
+        return f"Not known: my sources do not say whether {self.fact(s, p, o)}."
 
     def possible(self, entity: str, prop: str, value: bool, why: str) -> str:
         """'Yes/No: the graph says spot reduction is (not) possible (why).' from the label 'is possible'."""
         label = self.label(prop)
         if label.startswith("is "):
-            said = f"the graph says {self.label(entity)} is {'' if value else 'not '}{label[3:]}"
+            said = f"{self.label(entity)} is {'' if value else 'not '}{label[3:]}"
         else:
-            said = f"the graph says {self.label(entity)} {label}: {'true' if value else 'false'}"
+            said = f"{self.label(entity)} {label}: {'true' if value else 'false'}"
         return f"{'Yes' if value else 'No'}: {said}. {_capital(why)}."
 
     # -- values, definitions, paths ------------------------------------------------------------
@@ -268,17 +275,25 @@ class Verbalizer:
 
     def values(self, prop: str, parts: list[str], count: int | None) -> str:
         if not parts:
-            return f"I don't know: the graph gives no {self.label(prop)} for this. " + self.can_answer()
+            return f"I don't know: my sources give no {self.label(prop)} for this. " + self.can_answer()
         return (f"{count}. " if count is not None else "") + "; ".join(parts) + "."
 
-    def definition(self, entity: str, cls: str | None, definition: str | None, names: list[str]) -> str:
-        text = f"{self.label(entity)} ({self.label(cls)})" if cls else self.label(entity)
-        text += f": {definition}" if definition else ": the graph has no definition for it."
-        return text + (" Also called: " + ", ".join(names) + "." if names else "")
+    def definition(self, entity: str, cls: str | None, definition: str | None, names: list[str], titles) -> str:
+        """'PFPS (runner's knee, a running injury): <definition> Also called: ... Based on [1].'
+        The other names are those that differ in more than spelling, the first few."""
+        name = self.name(entity)
+        text = f"{name[:-1]}, {_a(self.label(cls))})" if cls and name.endswith(")") else \
+            f"{name} ({_a(self.label(cls))})" if cls else name
+        text += f": {definition}" if definition else ": my sources give no definition for it."
+        distinct = list({key(n): n for n in reversed(names) if key(n) != key(self.label(entity))}.values())[::-1]
+        if distinct:
+            more = len(distinct) - 6
+            text += " Also called: " + ", ".join(distinct[:6]) + (f" and {more} more" if more > 0 else "") + "."
+        return text + (" Based on " + ", ".join(f"“{t}”" for t in titles) + "." if titles else "")
 
     def path(self, a: str, b: str, lines: list[str]) -> str:
         if not lines:
-            return f"I don't know of any connection between {self.label(a)} and {self.label(b)} in the graph."
+            return f"I don't know of any connection between {self.label(a)} and {self.label(b)} in my sources."
         return f"{self.label(a)} and {self.label(b)} are connected: " + " | ".join(lines)
 
     # -- not understood ------------------------------------------------------------------------
@@ -288,7 +303,7 @@ class Verbalizer:
                 + ". Ask again naming one of them.")
 
     def unknown_term(self, word: str, candidates: list[str]) -> str:
-        text = f"I don't know the term {word!r}: it is not in the graph."
+        text = f"I don't know the term {word!r}: it is not in my sources."
         return text + ((" Closest known terms: " + ", ".join(candidates) + ".") if candidates else " " + self.can_answer())
 
     def out_of_domain(self) -> str:
@@ -305,7 +320,7 @@ class Verbalizer:
         """What the graph can answer, with example questions: the end of every "I don't know"."""
         examples = self.examples()
         about = self.lex.about.rstrip(".")
-        topic = f"about {about[0].lower() + about[1:]}" if about else "about what the graph holds"
+        topic = f"about {about[0].lower() + about[1:]}" if about else "about what my sources hold"
         if not examples:
             return f"I can answer questions {topic}."
         return f"I can answer questions {topic}, for example: " + " or ".join(f"“{q}”" for q in examples) + "."

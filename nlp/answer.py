@@ -106,7 +106,8 @@ class Answerer:
             "relation": self._relation, "count": self._relation, "list": self._relation,
             "yesno": self._yes_no, "definition": self._definition, "path": self._path, "value": self._value,
         }.get(kind, self._not_understood)
-        self.say.begin(self._entities(frame))
+        asked = frame.parse.question.lower()
+        self.say.begin(sorted(self._entities(frame), key=lambda e: asked.find(e["text"].lower())))  # as typed, in order
         answer = handler(frame)
         answer.text = answer.text[:1].upper() + answer.text[1:]
         if answer.understood and answer.answers and answer.type in ("relation", "count", "yesno"):
@@ -357,7 +358,11 @@ class Answerer:
             elif any(self.lex.disjoint_with(t, cls) for t in self.lex.entity(check.subject).types
                      if t in self.lex.classes):
                 boolean = False
-            text = self.say.is_a(check.subject, cls, boolean, own)
+            titles = tuple(sorted({r["title"].value for r in self.graph.select(*sparql.mentioned_in(check.subject))}))
+            if boolean is not None:
+                said = self.say.stated(titles) if titles else ""
+                items = [self._item(check.subject, Reason(said, said, False, titles))]
+            text = self.say.is_a(check.subject, cls, boolean, own, titles if boolean is not None else ())
         elif check.kind == "value":
             rows = self.graph.select(query)
             values = [r["value"].value for r in rows]

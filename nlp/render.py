@@ -79,7 +79,8 @@ def _lines(answer: Answer, sparql: bool, explain: bool, why: bool, label) -> lis
             lines.append(f"  - {item.label}{kind}{relation}: {item.why if why else item.brief or item.why}")
     if answer.advice:
         lines.append(answer.advice.text)
-    if not answer.understood and answer.suggestions and answer.type not in ("ambiguous", "unknown_term"):
+    if not answer.understood and answer.suggestions and answer.type not in ("ambiguous", "unknown_term") \
+            and not all(f"“{q}”" in answer.text for q in answer.suggestions):  # not when the text gave them
         lines.append("  Try: " + " | ".join(answer.suggestions))
     if explain and answer.explain:
         lines.append("Parse:")

@@ -69,9 +69,10 @@ class Verbalizer:
         many facts it was worked out from and where those are stated (--why spells them out)."""
         if stated:
             return stated
-        counted = f"worked out from {premises} fact{'s' if premises != 1 else ''}" if premises else \
-            "worked out from other facts"
-        return counted + (" " + self.stated(titles) if titles else "")
+        if not titles:
+            return "worked out from other facts"
+        cited = [f"“{t}”" for t in titles]
+        return f"follows from what {_join(cited)} say{'s' if len(cited) == 1 else ''}"
 
     def inference(self, rule: str, premises: list[tuple[tuple[str, str, str], str]], note: str | None) -> str:
         """'property chain: A p B (stated in ...) and B q C (...); <what the rule means>'."""
@@ -180,6 +181,12 @@ class Verbalizer:
         return f"Next step: to {base_form(self.label(prop))} {_join([self.label(a) for a in about])}, " \
                f"try {_join(names)}{said}."
 
+    def backwards(self, prop: str) -> str:
+        """A relation read from its object: its inverse's label ('member of'), else 'object of <label>'."""
+        known = self.lex.properties.get(prop)
+        inverse = self.lex.properties.get(known.inverse) if known and known.inverse else None
+        return inverse.label if inverse else f"object of '{self.label(prop)}' for"
+
     def setting(self, iri: str) -> str:
         return f"{self.label(iri)} is the question's setting, not an answer"
 
@@ -213,13 +220,16 @@ class Verbalizer:
     def exists(self, why: str | None, reading: Reading) -> str:
         return f"Yes: {why}." if why is not None else f"Not known: my sources do not say {self.asked(reading)}."
 
-    def is_a(self, entity: str, cls: str, holds: bool | None, own: str | None = None) -> str:
+    def is_a(self, entity: str, cls: str, holds: bool | None, own: str | None = None, titles=()) -> str:
+        """'Yes: hamstrings are a muscle. Based on [1].' (the articles that speak of it)."""
+        name = self.name(entity)
+        based = " Based on " + ", ".join(f"“{t}”" for t in titles) + "." if titles else ""
         if holds:
-            return f"Yes: {self.label(entity)} is {_a(self.label(cls))}."
+            return f"Yes: {name} {_be(name)} {_a(self.label(cls))}.{based}"
         if holds is False:
-            return (f"No: {self.label(entity)} is {_a(self.label(own))}, and my sources say "
-                    f"nothing is both {_a(self.label(own))} and {_a(self.label(cls))}.")
-        return f"Not known: my sources do not say whether {self.label(entity)} is {_a(self.label(cls))}."
+            return (f"No: {name} {_be(name)} {_a(self.label(own))}, and my sources say "
+                    f"nothing is both {_a(self.label(own))} and {_a(self.label(cls))}.{based}")
+        return f"Not known: my sources do not say whether {name} {_be(name)} {_a(self.label(cls))}."
 
     def no_value(self, entity: str, prop: str) -> str:
         return f"Not known: my sources give no value for {self.label(entity)} {self.label(prop)}."
@@ -242,6 +252,9 @@ class Verbalizer:
         """'Yes: s p o (why)'. ``via`` is (side, property, name) when the question's name stood for
         what that property links to it: the subject or object side is said with the link."""
         if via is None:
+            if list(self._typed)[:1] == [o] and s in self._typed:
+                # Said from the side the question started from: "is X a thigh muscle?" -> "X: member of ...".
+                return f"Yes: {self.name(o)}: {self.backwards(p)} {self.name(s)}. {_capital(why)}."
             return f"Yes: {self.name(s)} {self.label(p)} {self.name(o)}. {_capital(why)}."
         side, prop, named = via
         end = s if side == "subject" else o
@@ -250,7 +263,7 @@ class Verbalizer:
         return f"Yes: {said}. {_capital(why)}."
 
     def denies(self, s: str, p: str, o: str, why: str, note: str | None) -> str:
-        return f"No: {self.denied(s, p, o)}. {_capital(why)}." + (f" {note}" if note else "")
+        return f"No: {self.denied(s, p, o)}." + (f" {note}" if note else "") + f" {_capital(why)}."
 
     def reverse(self, s: str, p: str, o: str, why: str) -> str:
         """The asymmetric relation holds the other way round: (s, p, o) is the fact found."""
@@ -307,7 +320,7 @@ class Verbalizer:
         return text + ((" Closest known terms: " + ", ".join(candidates) + ".") if candidates else " " + self.can_answer())
 
     def out_of_domain(self) -> str:
-        return "I don't know: that is outside what this graph covers. " + self.can_answer()
+        return "I don't know: that is outside what my sources cover. " + self.can_answer()
 
     def not_understood(self, reason: str | None) -> str:
         reason = f" ({reason})" if reason else ""
@@ -324,6 +337,12 @@ class Verbalizer:
         if not examples:
             return f"I can answer questions {topic}."
         return f"I can answer questions {topic}, for example: " + " or ".join(f"“{q}”" for q in examples) + "."
+
+
+def _be(name: str) -> str:
+    """'is' or 'are' for a name: a last word in -s (not -ss) reads as plural ("hamstrings are")."""
+    last = name.rstrip(")").split("(")[0].split()[-1].lower() if name.split() else ""
+    return "are" if last.endswith("s") and not last.endswith("ss") else "is"
 
 
 def _capital(text: str) -> str:

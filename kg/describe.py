@@ -189,7 +189,9 @@ def base_form(label: str) -> str:
     """'results in' -> 'result in', 'relieves tightness of' -> 'relieve tightness of': a property
     label (third person, as the graph's labels are written) with its verb in the base form."""
     first, _, rest = label.partition(" ")
-    if first.endswith("s") and not first.endswith("ss") and len(first) > 3:
+    if first == "has":
+        first = "have"
+    elif first.endswith("s") and not first.endswith("ss") and len(first) > 3:
         first = first[:-1]
     return f"{first} {rest}".strip()
 

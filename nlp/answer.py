@@ -376,7 +376,7 @@ class Answerer:
         elif check.kind == "same":
             (first, _), (second, _) = frame.entities[:2]
             boolean = True
-            items = [self._item(check.subject, Reason("names in the graph", "names in the graph"))]
+            items = [self._item(check.subject, Reason("names in my sources", "names in my sources"))]
             text = self.say.same(first.text, second.text, check.subject)
         elif check.state is not None:
             entity = next(i for i in (check.subject, check.object)
@@ -496,13 +496,17 @@ class Answerer:
                       self.say.definition(entity, cls, definition, names, titles), [], frame.explain)
 
     def _path(self, frame: Frame) -> Answer:
-        from kg.network import paths, render_path
+        from kg.network import paths
 
         (_, a), (_, b) = frame.entities[:2]
         found = paths(self.graph, a, b, limit=3)
-        items = [self._item(node, Reason("on a path", "on a path")) for node in dict.fromkeys(n for path in found for n in path.nodes)]
+        chains = [[(f["subject"], f["property"], f["object"]) for f in path.facts] for path in found]
+        titles = tuple(dict.fromkeys(t for chain in chains for fact in chain for t in origin(self.graph, *fact).sources))
+        said = self.say.stated(titles) if titles else "on a path"
+        items = [self._item(node, Reason(said, said, False, titles))
+                 for node in dict.fromkeys(n for path in found for n in path.nodes)]
         return Answer(frame.parse.question, True, "path", self._entities(frame), None, items, None, None,
-                      self.say.path(a, b, [render_path(path) for path in found]), [], frame.explain)
+                      self.say.path(a, b, chains, titles), [], frame.explain)
 
     # -- not understood ------------------------------------------------------------------------
 

@@ -87,7 +87,7 @@ def _candidates(parse: Parse, lex: Lexicon):
     slot_classes = [c for c in class_heads(classes, parse) if c.iris[0] != answer_class]
 
     if foreign(parse, relations):
-        yield give_up(new(), "out_of_domain", "most of the question's words name nothing the graph knows")
+        yield give_up(new(), "out_of_domain", "most of the question's words name nothing my sources know")
         return
     ambiguous = ambiguous_name(parse, entities, lex)
     if ambiguous:
@@ -105,8 +105,8 @@ def _candidates(parse: Parse, lex: Lexicon):
                                                 "ask about one or two things at a time")
         return
     if parse.negated and parse.form in ("wh", "command") and relations:
-        yield give_up(new(), "not_understood", "questions about what is NOT related are not supported: the "
-                                                "graph records what is, so it cannot list what is not")
+        yield give_up(new(), "not_understood", "questions about what is NOT related are not supported: my "
+                                                "sources record what is, so I cannot list what is not")
         return
 
     if parse.path_words and len(entities) >= 2:

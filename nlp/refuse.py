@@ -72,7 +72,7 @@ def unknown_term(frame, term, expected, lex):
     frame.type = "unknown_term"
     frame.unknown = term
     frame.candidates = closest(term, expected, lex)
-    frame.reason = f"the graph has nothing called {term!r}"
+    frame.reason = f"my sources have nothing called {term!r}"
     return frame
 
 

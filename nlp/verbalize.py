@@ -41,13 +41,18 @@ class Verbalizer:
 
     # -- facts and where they come from --------------------------------------------------------
 
-    def fact(self, s: str, p: str, o: str) -> str:
-        """'running engages quadriceps'."""
-        return f"{self.label(s)} {self.label(p)} {self.label(o)}"
+    def fact(self, s: str, p: str, o: str, subject: str | None = None) -> str:
+        """'running engages quadriceps', 'glutes stabilize hip': the verb agrees with the subject
+        (``subject``: how to name it, when not by its label)."""
+        subject = subject or self.label(s)
+        verb = self.label(p) if _be(subject) == "is" else base_form(self.label(p))
+        return f"{subject} {verb} {self.label(o)}"
 
     def denied(self, s: str, p: str, o: str) -> str:
         """'running does not result in bulky legs'."""
-        return f"{self.label(s)} {negate(self.label(p))} {self.label(o)}"
+        subject = self.label(s)
+        said = negate(self.label(p))
+        return f"{subject} {said if _be(subject) == 'is' else 'do' + said[len('does'):]} {self.label(o)}"
 
     @staticmethod
     def stated(titles) -> str:
@@ -255,7 +260,8 @@ class Verbalizer:
             if list(self._typed)[:1] == [o] and s in self._typed:
                 # Said from the side the question started from: "is X a thigh muscle?" -> "X: member of ...".
                 return f"Yes: {self.name(o)}: {self.backwards(p)} {self.name(s)}. {_capital(why)}."
-            return f"Yes: {self.name(s)} {self.label(p)} {self.name(o)}. {_capital(why)}."
+            subject = self.name(s)
+            return f"Yes: {self.fact(s, p, o, subject)[:-len(self.label(o))]}{self.name(o)}. {_capital(why)}."
         side, prop, named = via
         end = s if side == "subject" else o
         what = f"{self.label(end)} ({self.fact(end, prop, named)})"
@@ -304,10 +310,14 @@ class Verbalizer:
             text += " Also called: " + ", ".join(distinct[:6]) + (f" and {more} more" if more > 0 else "") + "."
         return text + (" Based on " + ", ".join(f"“{t}”" for t in titles) + "." if titles else "")
 
-    def path(self, a: str, b: str, lines: list[str]) -> str:
-        if not lines:
+    def path(self, a: str, b: str, chains: list[list[tuple[str, str, str]]], titles=()) -> str:
+        """'Glutes and runner's knee are connected: glutes weakness causes runner's knee. Stated in [1].'
+        Each chain of facts as one clause, in the direction each fact is stated."""
+        if not chains:
             return f"I don't know of any connection between {self.label(a)} and {self.label(b)} in my sources."
-        return f"{self.label(a)} and {self.label(b)} are connected: " + " | ".join(lines)
+        clauses = [", and ".join(self.fact(*fact) for fact in chain) for chain in chains]
+        said = f" {_capital(self.stated(titles))}." if titles else ""
+        return f"{self.label(a)} and {self.label(b)} are connected: " + "; or ".join(clauses) + "." + said
 
     # -- not understood ------------------------------------------------------------------------
 

@@ -46,7 +46,7 @@ def yes_no_frame(frame, entities, relations, classes, lex):
                 frame.entities = [(a, iri), (b, iri)]
                 return frame
             names = " and ".join(lex.label(e.iris[0]) for e in entities[:2])
-            return give_up(frame, "not_understood", f"no relation the graph has links {names} as the question asks")
+            return give_up(frame, "not_understood", f"no relation in my sources links {names} as the question asks")
         frame.checks = checks
         frame.entities = [(m, next((i for i in m.iris if i in (checks[0].subject, checks[0].object)), m.iris[0]))
                           for m in checks[0].uses if m.kind == "entity"]

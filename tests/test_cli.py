@@ -163,7 +163,7 @@ def test_cli_ask_why_spells_out_each_inference(cli):
     result = cli("ask", "--why", "--data", str(EXAMPLES / "shin_splints.ttl"), "what prevents shin splints?")
     assert result.exit_code == 0
     item = next(line for line in result.stdout.splitlines() if line.startswith("  - calf raises"))
-    assert "inferred: property chain: calf raises strengthens calf muscles (stated in" in item
+    assert "inferred: property chain: calf raises strengthen calf muscles (stated in" in item
     assert "calf muscles weakness causes shin splints (stated in" in item
     assert "--why shows" not in result.stdout
 

@@ -44,3 +44,11 @@ def origin(graph, s: str, p: str, o: str, *, sources: bool = True) -> Origin:
         rows = graph.select(_SOURCES, {"s": NamedNode(s), "p": NamedNode(p), "o": NamedNode(o)})
         titles = tuple(sorted({r["title"].value for r in rows}))
     return Origin(stated, tuple(r for r in RULE_GRAPHS if r in held), titles)
+
+
+def rule_graph_pattern(s: str = "?s", p: str = "?p", o: str = "?o", var: str = "?rule") -> str:
+    """A SPARQL OPTIONAL binding ``var`` to the rule graph that holds the triple: since every triple
+    lives in exactly one graph, bound means inferred (what origin() says, for many facts in one query)."""
+    values = " ".join(f"<{g}>" for g in RULE_GRAPHS)
+    return f"OPTIONAL {{ VALUES {var} {{ {values} }} GRAPH {var} {{ {s} {p} {o} }} }}"
+

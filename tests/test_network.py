@@ -38,8 +38,26 @@ def test_neighbourhood_depth(graph):
     assert neighbourhood(graph, KG + "RunnersKnee", 2).number_of_nodes() > one.number_of_nodes()
 
 
+def test_stats_betweenness_is_exact_on_a_small_graph_and_sampled_on_a_large_one():
+    import networkx as nx
+
+    from kg.network import _betweenness_sample
+
+    small, large = nx.path_graph(50), nx.barabasi_albert_graph(20_000, 3, seed=1)
+    assert _betweenness_sample(small) == 50
+    sampled = _betweenness_sample(large, budget=0.05)
+    assert 20 <= sampled < len(large)
+    # A lone node first in the graph must not make one traversal look free.
+    large.add_node(-1)
+    lone_first = nx.Graph()
+    lone_first.add_node(-1)
+    lone_first.add_edges_from(large.edges)
+    assert _betweenness_sample(lone_first, budget=0.05) < len(lone_first)
+
+
 def test_stats_counts_and_centrality(graph):
     result = stats(graph)
+    assert result["betweenness_sample"] == result["entities"]  # small: exact
     assert result["stated"] + result["inferred"] == result["triples"] == len(graph)
     assert result["inferred"] > 0
     members = {row["class"]: row["members"] for row in result["members_per_class"]}

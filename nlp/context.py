@@ -14,14 +14,8 @@ graph through the parse.
 
 from dataclasses import dataclass, field
 
-from .grammar import ARTICLES
+from .grammar import AGAIN, ARTICLES, PLURAL, SINGULAR
 from .parse import Parse
-
-#: Words that point back at one thing, or at several.
-SINGULAR = {"it", "this", "that"}
-PLURAL = {"they", "them", "these", "those"}
-#: Openings that ask the last question again of something else.
-AGAIN = (("and",), ("what", "about"), ("how", "about"), ("and", "what", "about"), ("and", "how", "about"))
 
 
 @dataclass

@@ -49,6 +49,12 @@ CONJUNCTIONS = {"and", "or", "but", "nor", "plus", "&", "then", "also"}
 POINTERS = {"it", "this", "that", "these", "those", "there", "here", "one", "ones"}
 #: Of those, the ones that can stand before a noun ("this muscle").
 DEMONSTRATIVES = {"this", "that", "these", "those"}
+#: Words a follow-up points back with (nlp.context): at one thing the last question named, or
+#: at several things it answered.
+SINGULAR = {"it", "this", "that"}
+PLURAL = {"they", "them", "these", "those"}
+#: Openings that ask the last question again of something else ("and the calves?").
+AGAIN = (("and",), ("what", "about"), ("how", "about"), ("and", "what", "about"), ("and", "how", "about"))
 
 #: Function words that change what is asked, so a reading must explain them: comparison ("less
 #: than"), restriction ("only", "alone", "without"), exclusion ("besides"), sameness ("the same

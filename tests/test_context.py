@@ -109,6 +109,9 @@ def test_cli_shell_on_a_terminal_follows_up_cancels_with_ctrl_c_and_leaves_with_
         assert b"Lateral side steps: strengthens glutes" in shown and b"I don't know" not in shown
         os.write(fd, b"what causes runner")  # typed (and echoed), then dropped
         read_until(b"runner")
+        # Python's readline notices Ctrl-C only while it waits for a key (in select): give it the
+        # moment after echoing to get back there, as a person's keystrokes always do.
+        time.sleep(1)
         os.write(fd, b"\x03")
         read_until(b"kg> ")
         os.write(fd, b"\x04")  # Ctrl-D on an empty line

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import NamedNode
 
 from . import terms
-from .provenance import origin
+from .provenance import mentioned_in, origin
 
 
 _OUT = """
@@ -41,13 +41,6 @@ SELECT ?e ?match ?id WHERE {
   VALUES ?match { skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch skos:relatedMatch
                   dcterms:identifier }
   ?e ?match ?id .
-}"""
-# The statement is found from the entity first (?e is bound), then its source: written as one
-# pattern with the roles as values, so the engine does not walk every statement's source first.
-_SOURCES = """
-SELECT DISTINCT ?e ?title WHERE {
-  VALUES ?role { rdf:subject rdf:object owl:sourceIndividual owl:targetIndividual }
-  ?st ?role ?e . ?st dcterms:source ?source . ?source dcterms:title ?title .
 }"""
 _DENIED = """
 SELECT ?e ?p ?other ?outgoing WHERE {
@@ -147,7 +140,7 @@ def card(graph, iri: str) -> Card:
         result.denied.setdefault(name, []).append(name_of(graph, row["other"].value))
     for row in graph.select(_VALUES, bind):
         result.values.setdefault(name_of(graph, row["p"].value), []).append(row["value"].value)
-    result.sources = sorted({row["title"].value for row in graph.select(_SOURCES, bind)})
+    result.sources = list(mentioned_in(graph, iri))
     result.identifiers = sorted((terms.shorten(r["match"].value), r["id"].value)
                                 for r in graph.select(_IDENTIFIERS, bind))
     result.supports = _supports(graph, graph.select(_SUPPORTS, bind), labels)

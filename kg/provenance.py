@@ -52,3 +52,17 @@ def rule_graph_pattern(s: str = "?s", p: str = "?p", o: str = "?o", var: str = "
     values = " ".join(f"<{g}>" for g in RULE_GRAPHS)
     return f"OPTIONAL {{ VALUES {var} {{ {values} }} GRAPH {var} {{ {s} {p} {o} }} }}"
 
+
+# The statement is found from the entity first (?e is bound), then its source: written as one
+# pattern with the roles as values, so the engine does not walk every statement's source first.
+_MENTIONED_IN = """
+SELECT DISTINCT ?e ?title WHERE {
+  VALUES ?role { rdf:subject rdf:object owl:sourceIndividual owl:targetIndividual }
+  ?st ?role ?e . ?st dcterms:source ?source . ?source dcterms:title ?title .
+}"""
+
+
+def mentioned_in(graph, iri: str) -> tuple[str, ...]:
+    """The titles of the articles that state (or deny) a fact about ``iri``, sorted."""
+    return tuple(sorted({row["title"].value for row in graph.select(_MENTIONED_IN, {"e": NamedNode(iri)})}))
+

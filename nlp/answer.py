@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import NamedNode
 
 from kg import terms
-from kg.provenance import origin
+from kg.provenance import mentioned_in, origin
 from kg.store import row_key
 
 from . import compile as sparql
@@ -358,7 +358,7 @@ class Answerer:
             elif any(self.lex.disjoint_with(t, cls) for t in self.lex.entity(check.subject).types
                      if t in self.lex.classes):
                 boolean = False
-            titles = tuple(sorted({r["title"].value for r in self.graph.select(*sparql.mentioned_in(check.subject))}))
+            titles = mentioned_in(self.graph, check.subject)
             if boolean is not None:
                 said = self.say.stated(titles) if titles else ""
                 items = [self._item(check.subject, Reason(said, said, False, titles))]
@@ -489,7 +489,7 @@ class Answerer:
         definition = next((r["definition"].value for r in rows if "definition" in r), None)
         names = sorted({r["name"].value for r in rows if "name" in r}, key=str.lower)
         cls = self.lex.specific_type(entity)
-        titles = tuple(sorted({r["title"].value for r in self.graph.select(*sparql.mentioned_in(entity))}))
+        titles = mentioned_in(self.graph, entity)
         said = self.say.stated(titles) if titles else ""
         item = self._item(entity, Reason(said, said, False, titles))
         return Answer(frame.parse.question, True, "definition", self._entities(frame), query, [item], None, None,

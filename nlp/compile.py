@@ -136,13 +136,3 @@ def subjects(prop: str, things: list[str]) -> str:
     return (f"SELECT DISTINCT ?a ?x ?title WHERE {{ VALUES ?x {{ {values} }} ?a {iri(prop)} ?x .\n"
             f"  OPTIONAL {{ ?st rdf:subject ?a ; rdf:predicate {iri(prop)} ; rdf:object ?x ; "
             "dcterms:source/dcterms:title ?title }\n}")
-
-
-_MENTIONED_IN = ("SELECT DISTINCT ?e ?title WHERE { VALUES ?position { rdf:subject rdf:object } "
-                 "?st ?position ?e ; dcterms:source/dcterms:title ?title }")
-
-
-def mentioned_in(entity: str) -> tuple[str, dict]:
-    """The titles of the articles that state a fact about ``entity``: a query and its bindings."""
-    return _MENTIONED_IN, {"e": NamedNode(entity)}
-

@@ -123,11 +123,7 @@ class Verbalizer:
             entity = reading.nodes[hop.subject if entity_is_subject else hop.object].iri
             prop = self.lex.properties.get(hop.prop)
             if entity is not None:
-                if entity_is_subject:
-                    label = prop.label if prop else self.label(hop.prop)
-                else:
-                    inverse = self.lex.properties.get(prop.inverse) if prop and prop.inverse else None
-                    label = inverse.label if inverse else f"is the object of '{prop.label if prop else hop.prop}' for"
+                label = (prop.label if prop else self.label(hop.prop)) if entity_is_subject else self.backwards(hop.prop)
                 return f"{self.name(entity)}: {label} {joined}."
         if len(readings) == 1 and len(reading.hops) > 1 and "n0" in reading.nodes and \
                 sum(1 for n in reading.nodes.values() if n.iri) == 1:
@@ -187,10 +183,10 @@ class Verbalizer:
                f"try {_join(names)}{said}."
 
     def backwards(self, prop: str) -> str:
-        """A relation read from its object: its inverse's label ('member of'), else 'object of <label>'."""
+        """A relation read from its object: its inverse's label ('member of'), else 'is the object of ... for'."""
         known = self.lex.properties.get(prop)
         inverse = self.lex.properties.get(known.inverse) if known and known.inverse else None
-        return inverse.label if inverse else f"object of '{self.label(prop)}' for"
+        return inverse.label if inverse else f"is the object of '{self.label(prop)}' for"
 
     def setting(self, iri: str) -> str:
         return f"{self.label(iri)} is the question's setting, not an answer"

@@ -15,6 +15,7 @@ import sqlite3
 
 from kg.errors import QuestionError
 
+from . import sentences
 from .answer import Answer, Answerer, Item
 from .frame import Frame
 from .read import build as build_frame
@@ -146,6 +147,7 @@ class Asker:
 
     def _ask(self, question: str, within: set[str] | None = None) -> Answer:
         question = check(question, self.lexicon.examples[0] if self.lexicon.examples else None)
+        question, aside = sentences.asked(question)
         parse = self.parse(question)
         frame = build_frame(parse, self.lexicon)
         frame.within = within
@@ -157,7 +159,9 @@ class Asker:
                 again.within = within
                 second = self.answerer.answer(again)
                 if second.answers or second.boolean is not None or second.count:
-                    return second
+                    answer = second
+        if aside:
+            answer.explain.insert(0, "set aside, as what leads up to the question: " + " ".join(aside))
         return answer
 
 

@@ -17,7 +17,7 @@ from .lexicon import Lexicon
 from .parse import Mention, Parse
 from .refuse import unaccounted
 from .states import nodes_of, state_holds
-from .words import alone_words, below, carries_meaning, next_to, word_before
+from .words import alone_words, below, carries_meaning, manner, next_to, word_before
 
 
 #: The most groups of readings (by score) tried for one way of reading a question.
@@ -104,7 +104,7 @@ def account(parse: Parse, lex: Lexicon, used: list[tuple[Mention, str]], extra: 
         if i in asked or carries_meaning(parse, i, lex):
             result.left.append(i)
         elif any(c.isalnum() for c in word):
-            result.explained[i] = "grammar"
+            result.explained[i] = "an adverb: how, not which" if manner(parse, i, lex) else "grammar"
     return result
 
 

@@ -110,3 +110,16 @@ def grammatical(word: str) -> bool:
     return (word in WH_WORDS or word in AUXILIARIES or word in COMMANDS or word in PATH_WORDS
             or word in FUNCTION_WORDS or word in NEGATIONS or word in PRONOUNS or word in ARTICLES
             or word in FILLERS or word in PEOPLE or word in CONJUNCTIONS or word in POINTERS)
+
+
+def adverb(word: str) -> bool:
+    """Whether an English dictionary (lemminflect's) knows ``word`` only as an adverb ("mainly",
+    "properly"), or it is an adjective made an adverb with -ly ("proactive" -> "proactively").
+    Words that are also nouns, verbs or adjectives ("daily", "fast", "only") are not. Loaded only
+    when a word is otherwise left over (about 0.2 s, once per process)."""
+    import lemminflect
+
+    kinds = lemminflect.getAllLemmas(word)
+    if kinds:
+        return set(kinds) == {"ADV"}
+    return len(word) > 5 and word.endswith("ly") and "ADJ" in lemminflect.getAllLemmas(word[:-2])

@@ -10,7 +10,7 @@ from typing import Literal
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .grammar import (ALL_OF, ARTICLES, AUXILIARIES, COMMANDS, COUNTING, DEFINING, FUNCTION_WORDS, HOW_MODIFIERS,
-                      LISTING, MODALS,
+                      LISTING, MODALS, adverb,
                       NEGATIONS, PATH_WORDS, PRONOUNS, SUBORDINATE, TIME_WORDS, WH_WORDS, grammatical)
 from .lexicon import Lexicon, normalize
 
@@ -121,7 +121,7 @@ class Parser:
             {i for m in mentions for start, end in m.also for i in range(start, end)}
         qword, command = _question_word(words)
         form = _form(words, qword, command)
-        unknown, partial = _leftovers(doc, question, covered | idioms, self.vocabulary, words)
+        unknown, partial = _leftovers(doc, question, covered | idioms, self.vocabulary, words, form)
         corrections = [(typed, fixed) for i, typed, fixed in (doc._.kg_corrections or []) if i in covered]
         return Parse(
             question=question,
@@ -310,17 +310,19 @@ def _command(doc, span) -> bool:
     return not before or before[-1].lower_ in ("please", "you", "me")
 
 
-def _leftovers(doc, question: str, covered: set[int], vocabulary: set[str], words: list[str]):
+def _leftovers(doc, question: str, covered: set[int], vocabulary: set[str], words: list[str], form: str):
     """Runs of content words no mention covers: unknown to the graph, or known but naming nothing.
 
-    A run that mixes both ('bulgarian split squats') is an unknown term as a whole.
+    A run that mixes both ('bulgarian split squats') is an unknown term as a whole. An adverb the
+    graph does not know, in a question asking for things, says how, not what (nlp.words.manner).
     """
     runs, current = [], []
     for token in doc:
         word = words[token.i]
         # Stop words count when the graph uses them in names ("side", "back", "front").
         content = (token.is_alpha and token.i not in covered and len(word) > 1 and not grammatical(word)
-                   and (word not in STOP_WORDS or token.norm_ in vocabulary) and token.norm_ not in PATH_WORDS)
+                   and (word not in STOP_WORDS or token.norm_ in vocabulary) and token.norm_ not in PATH_WORDS
+                   and not (form in ("wh", "command") and token.norm_ not in vocabulary and adverb(word)))
         if content:
             current.append(token)
         elif not word.strip() and current:

@@ -6,7 +6,7 @@ asked for, and the small facts about word positions the other stages share.
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .grammar import (ALONE, ARTICLES, COMMANDS, FUNCTION_WORDS, HOW_MODIFIERS, LIGHT_VERBS, LISTING, NAMING,
-                      PRONOUNS, RESTRICTIVE, SETTING_WORDS, WH_WORDS, grammatical, number)
+                      PRONOUNS, adverb, RESTRICTIVE, SETTING_WORDS, WH_WORDS, grammatical, number)
 from .lexicon import Lexicon
 from .parse import Mention, Parse
 
@@ -207,7 +207,14 @@ def carries_meaning(parse: Parse, i: int, lex: Lexicon) -> bool:
         return False
     if word in STOP_WORDS:
         return word in NAMING
-    return True
+    return not manner(parse, i, lex)
+
+
+def manner(parse: Parse, i: int, lex: Lexicon) -> bool:
+    """Whether the word at ``i`` is an adverb the graph does not know in a question that asks for
+    things ("how can I proactively prevent ITBS?"): it says how something is done, not which
+    things answer. In a yes/no question it is part of what is claimed, so it carries meaning."""
+    return parse.form in ("wh", "command") and parse.norms[i] not in lex.vocabulary and adverb(parse.words[i])
 
 
 def in_passing(parse: Parse, mention: Mention, lex: Lexicon) -> bool:

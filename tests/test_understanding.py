@@ -57,6 +57,33 @@ def test_understanding_explain_says_what_accounts_for_each_word(asker):
     assert "not accounted for: 'ice'" in refused
 
 
+def test_understanding_one_question_among_statements_is_read_alone(asker):
+    """Who asks and why ("Physio here", "I ice my knees") lead up to the question; they are set aside
+    and shown in --explain, and the answer is the question's own."""
+    plain = iris(ask(asker, "what prevents runner's knee?"))
+    for question in ("Physio here, long-time runner. What prevents runner's knee?",
+                     "I ice my knees after runs. Which exercises prevent runner's knee?"):
+        answer = ask(asker, question)
+        assert iris(answer) == plain
+        assert any(line.startswith("set aside") and question.split(".")[0] in line for line in answer.explain)
+
+
+def test_understanding_two_questions_are_read_whole(asker):
+    """Which of two questions to answer would be a guess: both are read, and 'ice' is not understood."""
+    answer = ask(asker, "what prevents runner's knee? should I ice it?")
+    assert not answer.understood and "ice" in answer.text
+
+
+def test_understanding_an_unknown_adverb_says_how_not_which(asker):
+    """In a question asking for things an adverb does not change which things answer; in a yes/no
+    question it is part of the claim, and the graph says nothing of speed."""
+    answer = ask(asker, "which exercises effectively prevent runner's knee?")
+    assert iris(answer) == iris(ask(asker, "which exercises prevent runner's knee?"))
+    assert "words: 'effectively' = an adverb: how, not which" in answer.explain
+    claim = ask(asker, "does running quickly tone the thighs?")
+    assert not claim.understood and "quickly" in claim.text
+
+
 # -- states, remedies, general relations ----------------------------------------------------------
 
 def test_understanding_a_state_asks_for_its_remedy(asker):

@@ -18,9 +18,10 @@ from kg.errors import QuestionError
 from . import sentences
 from .answer import Answer, Answerer, Item
 from .frame import Frame
-from .read import build as build_frame
-from .lexicon import VERSION, Lexicon, build as build_lexicon
+from .lexicon import VERSION, Lexicon
+from .lexicon import build as build_lexicon
 from .parse import Parse, Parser, make_nlp
+from .read import build as build_frame
 
 __all__ = ["Answer", "Asker", "Item", "Lexicon", "QuestionService", "check", "load_lexicon"]
 

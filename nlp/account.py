@@ -12,13 +12,18 @@ from dataclasses import dataclass, field
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .frame import Frame, Hop, Node, Reading, show_node
-from .grammar import DEMONSTRATIVES, FUNCTION_WORDS, LIGHT_VERBS, TIME_WORDS, grammatical
+from .grammar import (
+    DEMONSTRATIVES,
+    FUNCTION_WORDS,
+    LIGHT_VERBS,
+    TIME_WORDS,
+    grammatical,
+)
 from .lexicon import Lexicon
 from .parse import Mention, Parse
 from .refuse import unaccounted
 from .states import nodes_of, state_holds
 from .words import alone_words, below, carries_meaning, manner, next_to, word_before
-
 
 #: The most groups of readings (by score) tried for one way of reading a question.
 MAX_TIERS = 8

@@ -9,9 +9,26 @@ from typing import Literal
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .grammar import (ALL_OF, ARTICLES, AUXILIARIES, COMMANDS, COUNTING, DEFINING, FUNCTION_WORDS, HOW_MODIFIERS,
-                      LISTING, MODALS, adverb,
-                      NEGATIONS, PATH_WORDS, PRONOUNS, SUBORDINATE, TIME_WORDS, WH_WORDS, grammatical)
+from .grammar import (
+    ALL_OF,
+    ARTICLES,
+    AUXILIARIES,
+    COMMANDS,
+    COUNTING,
+    DEFINING,
+    FUNCTION_WORDS,
+    HOW_MODIFIERS,
+    LISTING,
+    MODALS,
+    NEGATIONS,
+    PATH_WORDS,
+    PRONOUNS,
+    SUBORDINATE,
+    TIME_WORDS,
+    WH_WORDS,
+    adverb,
+    grammatical,
+)
 from .lexicon import Lexicon, normalize
 
 #: What words of a question were matched to: "implied" is a hop no word names, "absorbed" a

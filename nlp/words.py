@@ -5,8 +5,23 @@ asked for, and the small facts about word positions the other stages share.
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .grammar import (ALONE, ARTICLES, COMMANDS, FUNCTION_WORDS, HOW_MODIFIERS, LIGHT_VERBS, LISTING, NAMING,
-                      PRONOUNS, adverb, RESTRICTIVE, SETTING_WORDS, WH_WORDS, grammatical, number)
+from .grammar import (
+    ALONE,
+    ARTICLES,
+    COMMANDS,
+    FUNCTION_WORDS,
+    HOW_MODIFIERS,
+    LIGHT_VERBS,
+    LISTING,
+    NAMING,
+    PRONOUNS,
+    RESTRICTIVE,
+    SETTING_WORDS,
+    WH_WORDS,
+    adverb,
+    grammatical,
+    number,
+)
 from .lexicon import Lexicon
 from .parse import Mention, Parse
 

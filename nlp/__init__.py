@@ -148,8 +148,13 @@ class Asker:
 
     def _ask(self, question: str, within: set[str] | None = None) -> Answer:
         question = check(question, self.lexicon.examples[0] if self.lexicon.examples else None)
-        question, aside = sentences.asked(question)
-        parse = self.parse(question)
+        asked, aside = sentences.asked(question)
+        parse = self.parse(asked)
+        if aside and not parse.of("entity"):
+            # "I want stronger hamstrings. What should I do?": the question names nothing itself,
+            # so what it is about is in the statements; read them with it.
+            asked, aside, parse = question, [], self.parse(question)
+        question = asked
         frame = build_frame(parse, self.lexicon)
         frame.within = within
         answer = self.answerer.answer(frame)

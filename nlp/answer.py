@@ -424,8 +424,39 @@ class Answerer:
                 item = self._item(check.object, Reason(reason.why, reason.brief, False, reason.sources),
                                   self.lex.label(check.prop))
                 return False, [item], self.say.reverse(check.object, check.prop, check.subject, reason.brief)
+        found = self._through_group(checks)
+        if found is not None:
+            return found
         c = checks[0]
         return None, [], self.say.unsettled(c.subject, c.prop, c.object)
+
+    def _through_group(self, checks) -> tuple[bool, list[Item], str] | None:
+        """Yes when the relation holds of a group the object belongs to and says so of every member
+        (kg:distributes): "running strengthens thigh muscles, and hamstrings are among them"."""
+        member_of = [p.iri for p in self.lex.properties.values() if p.membership]
+        for check in checks:
+            if not check.prop or not member_of or not self.lex.properties[check.prop].distributes:
+                continue
+            for s, p, o in self._triples_of(check):
+                rows = self.graph.select(sparql.groups_holding(s, p, o, member_of))
+                if rows:
+                    row = _first(rows)
+                    group = row["whole"].value
+                    link = self.lex.properties[row["member_of"].value]
+                    # The membership as the source states it: often group-has-member, the other way round.
+                    membership = (group, link.inverse, o) if link.inverse else (o, link.iri, group)
+                    if self._fact(*membership, depth=1).inferred:
+                        membership = (o, link.iri, group)
+                    premises = [(s, p, group), membership]
+                    reasons = [self._fact(*t, depth=1) for t in premises]
+                    titles = tuple(dict.fromkeys(title for r in reasons for title in r.sources))
+                    reason = Reason(self.say.reasons([(t, r.why) for t, r in zip(premises, reasons)]),
+                                    self.say.reasons_brief([r.brief for r in reasons],
+                                                           not any(r.inferred for r in reasons), titles),
+                                    True, titles)
+                    return True, [self._item(o, reason, self.lex.label(p))], \
+                        self.say.through_group(s, p, group, o, reason.brief)
+        return None
 
     def _triples_of(self, check) -> list[tuple[str, str, str]]:
         """The triples a check asks about; for a name standing for what a kg:proxy relation links

@@ -38,6 +38,14 @@ def ask_triple(s: str, p: str, o: str) -> str:
     return f"ASK {{ {iri(s)} {iri(p)} {iri(o)} }}"
 
 
+def groups_holding(s: str, p: str, o: str, member_of: list[str]) -> str:
+    """The groups ``o`` is a member of (by one of the ``member_of`` properties) that ``s`` is
+    linked to by ``p``: (s, p, group) says (s, p, o) when ``p`` distributes."""
+    values = " ".join(iri(m) for m in member_of)
+    return (f"SELECT DISTINCT ?whole ?member_of WHERE {{ VALUES ?member_of {{ {values} }} "
+            f"{iri(o)} ?member_of ?whole . {iri(s)} {iri(p)} ?whole }} ORDER BY ?whole ?member_of")
+
+
 def denied(s: str, p: str | None, o: str) -> str:
     """Negative property assertions about the two entities (with ``p``, or any property)."""
     prop = iri(p) if p else "?p"

@@ -83,6 +83,7 @@ class Property:
     request: bool = False                             # answers "what should I do ...?" (kg:request)
     proxy: bool = False                               # its object may stand for its subject (kg:proxy)
     membership: bool = False                          # links a member to its group (kg:membership)
+    distributes: bool = False                         # holds of a group's members too (kg:distributes)
     transitive: bool = False
 
 
@@ -311,6 +312,7 @@ _IN_STATE = "SELECT ?p ?state WHERE { ?p kg:inState ?state }"
 _REQUEST = "SELECT ?p WHERE { ?p kg:request true }"
 _PROXY = "SELECT ?p WHERE { ?p kg:proxy true }"
 _MEMBERSHIP = "SELECT ?p WHERE { ?p kg:membership true }"
+_DISTRIBUTES = "SELECT ?p WHERE { ?p kg:distributes true }"
 _TRANSITIVE = "SELECT ?p WHERE { ?p a owl:TransitiveProperty }"
 _STATES = "SELECT ?state ?class WHERE { ?state kg:appliesTo ?class } ORDER BY ?state ?class"
 _REMEDIES = "SELECT ?x ?p WHERE { ?x kg:remedy ?p } ORDER BY ?x ?p"
@@ -409,6 +411,9 @@ def build(graph, tokenize, path: Path) -> Lexicon:
     for row in graph.select(_MEMBERSHIP):
         if row["p"].value in properties:
             properties[row["p"].value].membership = True
+    for row in graph.select(_DISTRIBUTES):
+        if row["p"].value in properties:
+            properties[row["p"].value].distributes = True
     for row in graph.select(_TRANSITIVE):
         if row["p"].value in properties:
             properties[row["p"].value].transitive = True

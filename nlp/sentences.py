@@ -3,8 +3,9 @@
 "Coach here. Which muscles do hill repeats load?", "What muscles does running work? The answer
 might surprise you": the statements say who asks, why, or tease; the question is what to answer.
 When a message holds exactly one question and some statements, the question is read alone and
-the statements are set aside (``--explain`` shows them). Several questions, or none marked, are
-read whole as before: which one to answer would be a guess.
+the statements are set aside (``--explain`` shows them), unless the question names nothing
+itself ("I want stronger hamstrings. What should I do?"; nlp.Asker decides that). Several
+questions, or none marked, are read whole as before: which one to answer would be a guess.
 
 >>> asked("Coach here. Which muscles do hill repeats load?")
 ('Which muscles do hill repeats load?', ['Coach here.'])

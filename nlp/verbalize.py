@@ -271,6 +271,10 @@ class Verbalizer:
         """The asymmetric relation holds the other way round: (s, p, o) is the fact found."""
         return f"No: my sources say the reverse, {self.fact(s, p, o)} ({why}), and that relation only holds one way."
 
+    def through_group(self, s: str, p: str, group: str, member: str, why: str) -> str:
+        """'Yes: running strengthens thigh muscles, which include hamstrings. Stated in [1].'"""
+        return f"Yes: {self.fact(s, p, group)}, which include {self.name(member)}. {_capital(why)}."
+
     def unsettled(self, s: str, p: str, o: str) -> str:
         return f"Not known: my sources do not say whether {self.fact(s, p, o)}."
 

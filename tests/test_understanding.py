@@ -126,6 +126,33 @@ kg:Shortness a kg:State ; skos:prefLabel "shortness"@en ; skos:altLabel "short"@
 
 # -- yes/no ---------------------------------------------------------------------------------------
 
+def test_understanding_what_a_group_gets_each_member_gets(asker):
+    """kg:distributes: running strengthens the thigh muscles, so it strengthens each of them; the
+    answer names the group and cites both facts. Not a member, not known; lists stay as stated."""
+    answer = ask(asker, "does running strengthen the hamstrings?")
+    assert answer.boolean is True
+    assert "thigh muscles, which include hamstrings" in answer.text
+    deep = ask(asker, "does running engage the gluteus maximus?")
+    assert deep.boolean is True and {"Uberon multi-species anatomy ontology"} <= set(deep.answers[0].sources)
+    assert ask(asker, "does running strengthen the calves?").boolean is None
+    assert "Hamstrings" not in iris(ask(asker, "what does running strengthen?"))
+
+
+def test_understanding_which_relations_reach_members_comes_from_turtle(tmp_path):
+    """Without the flag the member is not known; a user's Turtle can add it to any property."""
+    extra = tmp_path / "foam.ttl"
+    extra.write_text("""@prefix kg: <https://w3id.org/runner-kg/> .
+kg:FoamRolling kg:relievesTightnessOf kg:ThighMuscles .
+""", encoding="utf-8")
+    question = "does foam rolling relieve tightness of the quads?"
+    unflagged = Asker(open_graph([extra])).ask(question)
+    assert unflagged.understood and unflagged.boolean is None
+    (tmp_path / "flag.ttl").write_text("""@prefix kg: <https://w3id.org/runner-kg/> .
+kg:relievesTightnessOf kg:distributes true .
+""", encoding="utf-8")
+    assert Asker(open_graph([extra, tmp_path / "flag.ttl"])).ask(question).boolean is True
+
+
 def test_understanding_alone_is_no_from_a_negative_fact_and_not_known_otherwise(asker):
     assert ask(asker, "can running alone fix muscle imbalances?").boolean is False
     assert ask(asker, "can running give me evenly toned legs without any other training?").boolean is False

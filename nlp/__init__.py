@@ -95,9 +95,11 @@ def _builder_digest() -> str:
     import hashlib
     from pathlib import Path
 
-    from . import lexicon
+    from . import grammar, lexicon
 
-    return hashlib.sha256(VERSION.encode() + Path(lexicon.__file__).read_bytes()).hexdigest()[:12]
+    # The grammar's words shape how names are normalized (amounts said in passing), so they key it too.
+    code = Path(lexicon.__file__).read_bytes() + Path(grammar.__file__).read_bytes()
+    return hashlib.sha256(VERSION.encode() + code).hexdigest()[:12]
 
 
 class Asker:
@@ -147,26 +149,26 @@ class Asker:
             return self._ask(question, within)
 
     def _ask(self, question: str, within: set[str] | None = None) -> Answer:
-        question = check(question, self.lexicon.examples[0] if self.lexicon.examples else None)
-        asked, aside = sentences.asked(question)
+        message = check(question, self.lexicon.examples[0] if self.lexicon.examples else None)
+        asked, aside = sentences.asked(message)
         parse = self.parse(asked)
         if aside and not parse.of("entity"):
             # "I want stronger hamstrings. What should I do?": the question names nothing itself,
             # so what it is about is in the statements; read them with it.
-            asked, aside, parse = question, [], self.parse(question)
-        question = asked
+            asked, aside, parse = message, [], self.parse(message)
         frame = build_frame(parse, self.lexicon)
         frame.within = within
         answer = self.answerer.answer(frame)
         if not answer.answers and answer.boolean is None and not answer.count:
             # Nothing found: a name that swallowed a verb may have hidden the reading that works.
-            again = self._reread(question, parse)
+            again = self._reread(asked, parse)
             if again is not None and again.understood:
                 again.within = within
                 second = self.answerer.answer(again)
                 if second.answers or second.boolean is not None or second.count:
                     answer = second
         if aside:
+            answer.question = message  # the answer is to what was asked, as typed
             answer.explain.insert(0, "set aside, as what leads up to the question: " + " ".join(aside))
         return answer
 

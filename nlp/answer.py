@@ -384,11 +384,12 @@ class Answerer:
             other = check.object if entity == check.subject else check.subject
             text = self.say.state_unknown(check.state.iris[0], entity, other)
         else:
-            boolean, items, text = self._triple_truth(frame.checks)
+            boolean, items, text, decided_by = self._triple_truth(frame.checks)
+            query += "".join("\n\n" + q for q in decided_by)
             if boolean is None:
                 boolean, items, text = self._possible(frame) or (boolean, items, text)
             for given in frame.given:
-                holds, _, _ = self._triple_truth([given])
+                holds, _, _, _ = self._triple_truth([given])
                 if not holds:  # what the question takes as given is not in the graph
                     boolean, items = None, []
                     text = self.say.given_missing(given.subject, given.prop, given.object)
@@ -399,8 +400,10 @@ class Answerer:
         return Answer(frame.parse.question, True, "yesno", entities, query, items, boolean, None, text,
                       [], frame.explain)
 
-    def _triple_truth(self, checks) -> tuple[bool | None, list[Item], str]:
-        """Yes if the graph holds a checked triple; no if it denies it; otherwise not known."""
+    def _triple_truth(self, checks) -> tuple[bool | None, list[Item], str, list[str]]:
+        """Yes if the graph holds a checked triple; no if it denies it; yes if a group the object
+        belongs to has it (kg:distributes); otherwise not known. Last: the queries beyond the
+        checks' own that decided it, to show."""
         for check in checks:
             found = [t for t in self._triples_of(check) if self.graph.ask(sparql.ask_triple(*t))]
             if found:
@@ -408,7 +411,7 @@ class Answerer:
                 reason = self._fact(s, p, o)
                 via = (check.via[0], check.via[1], check.subject if check.via[0] == "subject" else check.object) \
                     if check.via else None
-                return True, [self._item(o, reason, self.lex.label(p))], self.say.holds(s, p, o, reason.brief, via)
+                return True, [self._item(o, reason, self.lex.label(p))], self.say.holds(s, p, o, reason.brief, via), []
         for check in checks:
             rows = self.graph.select(sparql.denied(check.subject, check.prop, check.object))
             if rows:
@@ -417,45 +420,43 @@ class Answerer:
                 why = self.say.stated(titles)
                 s, p, o = r["s"].value, r["p"].value, r["o"].value
                 item = self._item(o, Reason(why, why, False, titles), self.lex.label(p))
-                return False, [item], self.say.denies(s, p, o, why, r["note"].value if "note" in r else None)
+                return False, [item], self.say.denies(s, p, o, why, r["note"].value if "note" in r else None), []
             if check.prop and self.lex.properties[check.prop].asymmetric and \
                     self.graph.ask(sparql.ask_triple(check.object, check.prop, check.subject)):
                 reason = self._fact(check.object, check.prop, check.subject)
                 item = self._item(check.object, Reason(reason.why, reason.brief, False, reason.sources),
                                   self.lex.label(check.prop))
-                return False, [item], self.say.reverse(check.object, check.prop, check.subject, reason.brief)
+                return False, [item], self.say.reverse(check.object, check.prop, check.subject, reason.brief), []
         found = self._through_group(checks)
         if found is not None:
             return found
         c = checks[0]
-        return None, [], self.say.unsettled(c.subject, c.prop, c.object)
+        return None, [], self.say.unsettled(c.subject, c.prop, c.object), []
 
-    def _through_group(self, checks) -> tuple[bool, list[Item], str] | None:
+    def _through_group(self, checks) -> tuple[bool, list[Item], str, list[str]] | None:
         """Yes when the relation holds of a group the object belongs to and says so of every member
-        (kg:distributes): "running strengthens thigh muscles, and hamstrings are among them"."""
+        (kg:distributes): "running strengthens thigh muscles, which include hamstrings"."""
         member_of = [p.iri for p in self.lex.properties.values() if p.membership]
-        for check in checks:
-            if not check.prop or not member_of or not self.lex.properties[check.prop].distributes:
+        distributes = [c for c in checks if member_of and c.prop and self.lex.properties[c.prop].distributes]
+        for s, p, o in [t for check in distributes for t in self._triples_of(check)]:
+            query = sparql.groups_holding(s, p, o, member_of)
+            rows = self.graph.select(query)
+            if not rows:
                 continue
-            for s, p, o in self._triples_of(check):
-                rows = self.graph.select(sparql.groups_holding(s, p, o, member_of))
-                if rows:
-                    row = _first(rows)
-                    group = row["whole"].value
-                    link = self.lex.properties[row["member_of"].value]
-                    # The membership as the source states it: often group-has-member, the other way round.
-                    membership = (group, link.inverse, o) if link.inverse else (o, link.iri, group)
-                    if self._fact(*membership, depth=1).inferred:
-                        membership = (o, link.iri, group)
-                    premises = [(s, p, group), membership]
-                    reasons = [self._fact(*t, depth=1) for t in premises]
-                    titles = tuple(dict.fromkeys(title for r in reasons for title in r.sources))
-                    reason = Reason(self.say.reasons([(t, r.why) for t, r in zip(premises, reasons)]),
-                                    self.say.reasons_brief([r.brief for r in reasons],
-                                                           not any(r.inferred for r in reasons), titles),
-                                    True, titles)
-                    return True, [self._item(o, reason, self.lex.label(p))], \
-                        self.say.through_group(s, p, group, o, reason.brief)
+            row = _first(rows)
+            group, link = row["whole"].value, self.lex.properties[row["member_of"].value]
+            # The membership as the source states it: often group-has-member, the other way round.
+            membership = (group, link.inverse, o) if link.inverse else (o, link.iri, group)
+            if self._fact(*membership, depth=1).inferred:
+                membership = (o, link.iri, group)
+            premises = [(s, p, group), membership]
+            reasons = [self._fact(*t, depth=1) for t in premises]
+            titles = tuple(dict.fromkeys(title for r in reasons for title in r.sources))
+            reason = Reason(self.say.reasons([(t, r.why) for t, r in zip(premises, reasons)]),
+                            self.say.reasons_brief([r.brief for r in reasons], not any(r.inferred for r in reasons),
+                                                   titles), True, titles)
+            return True, [self._item(o, reason, self.lex.label(p))], \
+                self.say.through_group(s, p, group, o, reason.brief), [query]
         return None
 
     def _triples_of(self, check) -> list[tuple[str, str, str]]:

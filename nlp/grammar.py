@@ -9,7 +9,7 @@ HOW_MODIFIERS = {"many", "much", "long", "often"}
 WH_DETERMINERS = {"what", "which"}
 AUXILIARIES = {"is", "are", "am", "was", "were", "does", "do", "did", "can", "could", "will", "would",
                "should", "shall", "may", "might", "must", "has", "have", "had", "isnt", "arent", "doesnt",
-               "dont", "cant", "wont", "ca", "wo"}
+               "dont", "cant", "wont", "ca", "wo", "r"}  # "r" as texted: "r calves used in running"
 COMMANDS = {"list", "show", "name", "give", "tell", "define", "describe", "explain", "enumerate", "display"}
 DEFINING = {"define", "definition", "mean", "meaning", "means", "explain", "describe", "about"}
 PATH_WORDS = {"related", "relate", "relates", "relation", "relationship", "relationships", "connected",
@@ -37,7 +37,9 @@ FILLERS = {"hey", "hi", "hello", "quick", "question", "questions", "thanks", "th
            "also", "any", "thing", "things", "stuff", "way", "ways", "kind", "kinds", "type", "types", "sort",
            "lot", "lots", "best", "good", "guess", "think", "sure", "say", "says", "said", "article",
            "articles", "according", "source", "sources", "listed", "covered", "included", "known",
-           "mentioned", "stored", "recorded", "available"}
+           "mentioned", "stored", "recorded", "available",
+           # what something is for, said of it ("what are leg lifts meant for?", "supposed to target")
+           "meant", "supposed", "designed", "intended"}
 
 #: People a question is from or about ("I'm a physio", "my clients", "someone new"): who asks, not what.
 PEOPLE = {"someone", "somebody", "anyone", "anybody", "everyone", "people", "person", "persons", "folks", "guy",

@@ -117,6 +117,12 @@ class Verbalizer:
             return f"{len(names)} in my sources: {joined}."
         if not names:
             return f"I don't know: my sources do not say {self.asked(reading)}. " + self.can_answer()
+        # Say the readings that found something, not the ones that were only tried.
+        kept = [k for k in range(len(readings)) if any(k in found_by.get(a.iri, ()) for a in answers)]
+        if kept and len(kept) < len(readings):
+            readings = [readings[k] for k in kept]
+            found_by = {i: tuple(kept.index(k) for k in ks if k in kept) for i, ks in found_by.items()}
+            reading = readings[0]
         if len(reading.hops) == 1 and len(readings) == 1:
             hop = reading.hops[0]
             entity_is_subject = reading.nodes[hop.subject].iri is not None

@@ -49,6 +49,12 @@ QUESTIONS = [
     "which shoes stop runner's knee?",
     "does uphill running tone the glutes more than sprinting?",
     "what helps prevent tone strengthen relieve stabilize the glutes hamstrings quads adductors calves",
+    # the sentence says the reading that found the answer, not the first one tried
+    "what does a foam roller help with?",
+    # a relation said of a group holds of its members (kg:distributes); both facts cited
+    "does running strengthen the hamstrings?",
+    # one question among statements: the statements are set aside
+    "Coach here, long-time runner. Which exercises prevent runner's knee?",
 ]
 
 

@@ -249,6 +249,10 @@ def used_mentions(frame: Frame, readings: list[Reading], lex: Lexicon, checks=No
     used = [(m, f"entity {lex.label(iri)}") for m, iri in frame.entities
             if not checks or any(m in c.uses for c in checks)]
     used += [(m, f"asks for its {lex.label(frame.value_prop)}") for m in frame.value_mentions]
+    if readings and frame.excluded:
+        used += [(m, f"left out of the answers: {lex.label(m.iris[0])}") for m in frame.excluded]
+        used += [(Mention("absorbed", i, i + 1, parse.words[i], []), "leaves names out of the answers")
+                 for i in frame.excluding]
     if frame.type == "path":
         ends = [m for m, _ in frame.entities]
         used += [(s, f"state {lex.label(s.iris[0])} of {m.text!r}") for s, m in frame.states if m in ends]

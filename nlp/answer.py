@@ -134,6 +134,9 @@ class Answerer:
                     continue
                 if frame.within is not None and answer.value not in frame.within:
                     continue
+                if any(answer.value in m.iris for m in frame.excluded):
+                    frame.explain.append(f"left out, as asked: {self.lex.label(answer.value)}")
+                    continue
                 if answer.value in frame.setting:
                     # "when do the quads engage during a run?": the run is given, not an answer.
                     frame.explain.append(self.say.setting(answer.value))

@@ -79,6 +79,8 @@ class Frame:
     candidates: list[str] = field(default_factory=list)
     setting: list[str] = field(default_factory=list)  # the topic said as the setting ("during a run"): given, not an answer
     within: set[str] | None = None  # answers kept to these ("which of those ...": the last question's answers)
+    excluded: list[Mention] = field(default_factory=list)  # names left out of the answers ("besides the glutes")
+    excluding: list[int] = field(default_factory=list)     # the words that leave them out, and "else"/"other"
     reason: str = ""
     explain: list[str] = field(default_factory=list)
 

@@ -64,6 +64,12 @@ AGAIN = (("and",), ("what", "about"), ("how", "about"), ("and", "what", "about")
 RESTRICTIVE = {"only", "alone", "without", "except", "besides", "else", "instead", "than", "more", "less",
                "most", "least", "same", "before", "after", "enough", "other", "another", "itself", "own",
                "solely", "first", "last", "next"}
+#: Words that leave named things out of the answers ("besides the glutes", "other than the quads"),
+#: and the words that then ask for the rest ("what else", "which other").
+EXCLUDING = (("besides",), ("except",), ("excluding",), ("apart", "from"), ("aside", "from"), ("other", "than"),
+             ("except", "for"), ("beyond",))
+THE_REST = {"else", "other", "others", "another"}
+
 #: Of those, the ones that say a thing does something by itself ("can running alone fix ...?").
 ALONE = {"alone", "only", "itself", "own", "solely"}
 

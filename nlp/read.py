@@ -12,8 +12,8 @@ from .refuse import ambiguous_name, expected_class, foreign, give_up, not_found,
 from .search import (connect_frame, definition_frame, list_frame, members_frame, opposite_ends, path_frame,
                      relation_frame, value_frame)
 from .states import attach_states
-from .words import (answer_class_mention, class_heads, expand_general, in_passing, inside, is_own_class, merge_relations,
-                    next_to, relation_words, right_after_question, word_before)
+from .words import (answer_class_mention, class_heads, excluded, expand_general, in_passing, inside, is_own_class,
+                    merge_relations, next_to, relation_words, right_after_question, word_before)
 from .yesno import exists_frame, yes_no_frame
 
 
@@ -49,7 +49,8 @@ def _candidates(parse: Parse, lex: Lexicon):
 
     def new() -> Frame:
         return Frame("not_understood", parse, explain=list(base.explain), states=base.states,
-                     answer_mention=base.answer_mention, answer_class=base.answer_class, setting=base.setting)
+                     answer_mention=base.answer_mention, answer_class=base.answer_class, setting=base.setting,
+                     excluded=base.excluded, excluding=base.excluding)
 
     if not parse.content:
         yield give_up(new(), "not_understood", "the question has no words")
@@ -57,6 +58,11 @@ def _candidates(parse: Parse, lex: Lexicon):
     frame = base
 
     entities = parse.of("entity")
+    if parse.form in ("wh", "command"):
+        # "which muscles does running engage besides the glutes?": the glutes are left out of the
+        # answers, not a thing the question is about.
+        base.excluded, base.excluding = excluded(parse)
+        entities = [e for e in entities if e not in base.excluded]
     classes = [m for m in parse.of("class") if not inside(m, entities)]
     strong, weak = relation_words(parse, classes, lex)
     setting = [e for e in entities if in_passing(parse, e, lex)] if parse.form != "yesno" else []

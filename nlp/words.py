@@ -9,6 +9,8 @@ from .grammar import (
     ALONE,
     ARTICLES,
     COMMANDS,
+    EXCLUDING,
+    THE_REST,
     FUNCTION_WORDS,
     HOW_MODIFIERS,
     LIGHT_VERBS,
@@ -246,3 +248,35 @@ def word_before(parse: Parse, mention: Mention) -> int | None:
     """The position of the last word before a mention, articles and pronouns aside."""
     return next((i for i in range(mention.start - 1, -1, -1) if parse.words[i].strip()
                  and parse.words[i] not in ARTICLES and parse.words[i] not in PRONOUNS), None)
+
+
+def excluded(parse: Parse) -> tuple[list[Mention], list[int]]:
+    """The names a question leaves out of its answers ("besides the glutes", "other than the quads
+    and hamstrings"), and the positions of the words that do so, with "else"/"other" asking for the rest."""
+    words = parse.words
+    names = sorted(parse.of("entity"), key=lambda m: m.start)
+    out: list[Mention] = []
+    at: list[int] = []
+    for i in range(len(words)):
+        phrase = next((p for p in sorted(EXCLUDING, key=len, reverse=True)
+                       if tuple(words[i:i + len(p)]) == p), None)
+        if phrase is None:
+            continue
+        j = i + len(phrase)
+        taken = []
+        while True:
+            while j < len(words) and (not words[j].strip() or words[j] in ARTICLES or words[j] in PRONOUNS):
+                j += 1
+            name = next((m for m in names if m.start == j), None)
+            if name is None:
+                break
+            taken.append(name)
+            j = name.end
+            while j < len(words) and (not words[j].strip() or words[j] in (",", "and", "or")):
+                j += 1
+        if taken:
+            out += taken
+            at += list(range(i, i + len(phrase)))
+    if out:
+        at += [i for i, w in enumerate(words) if w in THE_REST and i not in at]
+    return out, at

@@ -84,6 +84,19 @@ def test_understanding_an_unknown_adverb_says_how_not_which(asker):
     assert not claim.understood and "quickly" in claim.text
 
 
+def test_understanding_names_left_out_of_the_answers(asker):
+    """"besides", "apart from", "other than" + names: those names leave the answers, and the words
+    that say so ("else", "other") are accounted for; the rest is the question's own answer."""
+    everything = iris(ask(asker, "which muscles does running engage?"))
+    for question in ("which muscles does running engage besides the glutes and the quads?",
+                     "what else does running engage other than the glutes and quads?"):
+        answer = ask(asker, question)
+        assert iris(answer) == everything - {"Glutes", "Quadriceps"}
+        assert "left out, as asked: glutes" in answer.explain
+    # Without a name after it the word still has to be explained: here nothing does.
+    assert not ask(asker, "which muscles does running engage besides?").understood
+
+
 # -- states, remedies, general relations ----------------------------------------------------------
 
 def test_understanding_a_state_asks_for_its_remedy(asker):

@@ -79,7 +79,7 @@ NAMING = {"back", "front", "side", "top", "part", "whole", "full", "empty", "ser
 #: Amounts and hedges said in passing ("burns a lot of calories", "over time"); read as spaces.
 AMOUNTS = ("a lot of", "lots of", "loads of", "tons of", "a ton of", "hundreds of", "plenty of", "a bunch of",
            "a great deal of", "every single", "over time", "in the long run", "in the first place", "at all",
-           "true that", "correct that", "right that", "a fact that", "the case that")
+           "true that", "correct that", "right that", "a fact that", "the case that", "most likely", "more than likely")
 
 #: Words that set a time by an event ("after running"): restrictive unless the event is the topic.
 TIME_WORDS = {"before", "after", "during", "while", "when", "whilst"}

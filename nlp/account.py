@@ -22,7 +22,7 @@ from .grammar import (
 from .lexicon import Lexicon
 from .parse import Mention, Parse
 from .refuse import unaccounted
-from .states import nodes_of, state_holds
+from .states import fits_states, nodes_of, state_holds
 from .words import alone_words, below, carries_meaning, manner, next_to, word_before
 
 #: The most groups of readings (by score) tried for one way of reading a question.
@@ -212,6 +212,8 @@ def _attach_rest(frame: Frame, tier: list[Reading], lex: Lexicon) -> list[Readin
                 node = f"e{k}"
                 hop = Hop(name, prop, node, mention) if forward else Hop(node, prop, name, mention)
                 attached.append(Reading({**reading.nodes, node: Node(iri=iri)}, [*reading.hops, hop], reading.answer))
+        # Joined names obey the states and remedies too ("fix an imbalance": what corrects it).
+        attached = [r for r in attached if fits_states(r, frame.states, lex)]
         if not attached:
             return []
         grown = attached

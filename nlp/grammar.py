@@ -98,6 +98,12 @@ def number(word: str) -> bool:
 #: Verbs that carry little meaning of their own ("get runner's knee", "make legs bulky"), by lemma.
 LIGHT_VERBS = {"get", "make", "do", "have", "give", "go", "take", "put", "keep", "come", "let", "become", "be"}
 
+#: The forms of "be" ("what are tight hamstrings?" asks what something is).
+BE = {"be", "is", "are", "am", "was", "were", "been", "being", "'s", "s", "'re", "re"}
+
+#: Verbs that only link a thing to a state it is in ("feel tight", "get stiff", "stay weak"), by lemma.
+LINKING_VERBS = LIGHT_VERBS | {"feel", "seem", "look", "appear", "stay", "remain", "turn", "grow", "sound"}
+
 #: Auxiliaries of possibility and obligation: "what should I do?" asks for an action.
 MODALS = {"can", "could", "should", "shall", "must", "would", "will", "may", "might", "ought"}
 

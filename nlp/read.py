@@ -5,6 +5,7 @@ things), nlp.yesno and nlp.refuse; what the words say, in nlp.words and nlp.stat
 """
 
 from .account import accounted
+from .grammar import BE, grammatical
 from .frame import Frame
 from .lexicon import Lexicon
 from .parse import Mention, Parse
@@ -73,10 +74,16 @@ def _candidates(parse: Parse, lex: Lexicon):
         entities = [e for e in entities if e not in setting]
         base.setting = [i for e in setting for i in e.iris]
         setters = {word_before(parse, e) for e in setting}
-        strong = [r for r in strong if not (r.end - r.start == 1 and r.start in setters)]
-        weak = [r for r in weak if not (r.end - r.start == 1 and r.start in setters)]
+
+        def sets_scene(r: Mention) -> bool:
+            # "for runners", and "best … for runners": the word that sets the scene, with only
+            # grammar words ("best") besides it.
+            at = [i for start, end in [(r.start, r.end), *r.also] for i in range(start, end)]
+            return any(i in setters for i in at) and all(i in setters or grammatical(parse.words[i]) for i in at)
+        strong = [r for r in strong if not sets_scene(r)]
+        weak = [r for r in weak if not sets_scene(r)]
     frame.states = attach_states(parse.of("state"), entities + classes, lex)
-    if frame.states and not strong and not weak:
+    if frame.states and not strong and not weak and not _asks_what_it_is(parse):
         # "weak hips?", "exercises for tight hamstrings": a state alone asks for its remedy.
         strong = [Mention("relation", s.start, s.end, s.text, list(lex.remedies.get(s.iris[0], [])),
                           s.start_char, s.end_char, general=True) for s, _ in frame.states]
@@ -184,3 +191,11 @@ def _candidates(parse: Parse, lex: Lexicon):
 def side_by_side(parse, first, second) -> bool:
     """Whether two names stand together with only a possessive between: one noun phrase."""
     return next_to(parse, first, second) or next_to(parse, second, first)
+
+
+def _asks_what_it_is(parse: Parse) -> bool:
+    """"what are tight hamstrings?": a question word and a form of "be" before the name ask what
+    it is, not what to do about it."""
+    content = [parse.words[i] for i, w in enumerate(parse.words) if w.strip() and any(c.isalnum() for c in w)]
+    return parse.form == "wh" and (content[:1] == ["whats"] or content[:1] == ["what"] and content[1:2] and
+                                   content[1] in BE)

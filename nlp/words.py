@@ -14,6 +14,7 @@ from .grammar import (
     FUNCTION_WORDS,
     HOW_MODIFIERS,
     LIGHT_VERBS,
+    LINKING_VERBS,
     LISTING,
     NAMING,
     PRONOUNS,
@@ -86,8 +87,8 @@ def relation_words(parse: Parse, classes: list[Mention], lex: Lexicon) -> tuple[
         state = min(following, key=lambda m: m.start) if following else None
         speaks_of = state is not None and any(
             lex.properties[i].in_state == state.iris[0] or i in lex.remedies.get(state.iris[0], []) for i in r.iris)
-        if state is not None and not speaks_of and r.end - r.start == 1 and all(
-                not w.strip() or grammatical(w) for w in parse.words[r.end:state.start]):
+        if state is not None and not speaks_of and r.end - r.start == 1 and parse.norms[r.start] in LINKING_VERBS \
+                and all(not w.strip() or grammatical(w) for w in parse.words[r.end:state.start]):
             # "feel tight", "get stiff": a verb that only says something is in a state.
             state.also.append((r.start, r.end))
             r.kind = "absorbed"

@@ -124,6 +124,24 @@ def test_understanding_help_with_anything_else_is_every_relation_that_helps(aske
     assert iris(ask(asker, "I want sleeker thighs, what should I do?")) == {"Running"}
 
 
+def test_understanding_a_state_asks_for_its_remedy_only_when_nothing_else_is_asked(asker):
+    """"what helps tight hamstrings?" asks for the remedy, and a linking verb ("feel") only says the
+    state. What causes the state, or what it is, is not asked by the remedy: my sources hold
+    neither, so nothing is answered."""
+    assert iris(ask(asker, "my hamstrings feel tight, what helps?")) == {"FoamRolling"}
+    for question in ("what causes tight hamstrings?", "what are tight hamstrings?"):
+        answer = ask(asker, question)
+        assert not answer.understood and not answer.answers, question
+
+
+def test_understanding_a_name_joined_to_a_reading_obeys_its_remedy(asker):
+    """"fix a muscle imbalance": only what corrects it (its kg:remedy), never what results in it;
+    so the beginner guideline's minutes (it recommends running, which results in imbalances) are
+    not the time it takes to fix one."""
+    answer = ask(asker, "how long does it take to fix a muscle imbalance?")
+    assert answer.count is None and not answer.answers and "30" not in answer.text
+
+
 def test_understanding_a_state_and_its_remedy_come_from_turtle(tmp_path):
     """A user's Turtle adds a state; the parser reads it with no code change."""
     extra = tmp_path / "short.ttl"

@@ -109,7 +109,8 @@ def account(parse: Parse, lex: Lexicon, used: list[tuple[Mention, str]], extra: 
         if i in asked or carries_meaning(parse, i, lex):
             result.left.append(i)
         elif any(c.isalnum() for c in word):
-            result.explained[i] = "an adverb: how, not which" if manner(parse, i, lex) else "grammar"
+            result.explained[i] = "an adverb: how, not which" if manner(parse, i, lex) else \
+                "the sources speaking" if i in parse.said else "grammar"
     return result
 
 

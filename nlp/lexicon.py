@@ -84,6 +84,7 @@ class Property:
     proxy: bool = False                               # its object may stand for its subject (kg:proxy)
     membership: bool = False                          # links a member to its group (kg:membership)
     distributes: bool = False                         # holds of a group's members too (kg:distributes)
+    spoken: bool = False                              # its phrases are also the sources speaking (kg:sourceSpeech)
     transitive: bool = False
 
 
@@ -313,6 +314,7 @@ _REQUEST = "SELECT ?p WHERE { ?p kg:request true }"
 _PROXY = "SELECT ?p WHERE { ?p kg:proxy true }"
 _MEMBERSHIP = "SELECT ?p WHERE { ?p kg:membership true }"
 _DISTRIBUTES = "SELECT ?p WHERE { ?p kg:distributes true }"
+_SPOKEN = "SELECT ?p WHERE { ?p kg:sourceSpeech true }"
 _TRANSITIVE = "SELECT ?p WHERE { ?p a owl:TransitiveProperty }"
 _STATES = "SELECT ?state ?class WHERE { ?state kg:appliesTo ?class } ORDER BY ?state ?class"
 _REMEDIES = "SELECT ?x ?p WHERE { ?x kg:remedy ?p } ORDER BY ?x ?p"
@@ -414,6 +416,9 @@ def build(graph, tokenize, path: Path) -> Lexicon:
     for row in graph.select(_DISTRIBUTES):
         if row["p"].value in properties:
             properties[row["p"].value].distributes = True
+    for row in graph.select(_SPOKEN):
+        if row["p"].value in properties:
+            properties[row["p"].value].spoken = True
     for row in graph.select(_TRANSITIVE):
         if row["p"].value in properties:
             properties[row["p"].value].transitive = True

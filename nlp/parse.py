@@ -75,6 +75,7 @@ class Parse:
     partial: list[Mention] = field(default_factory=list)  # runs of known words that name nothing whole
     corrections: list[tuple[str, str]] = field(default_factory=list)
     idioms: set[int] = field(default_factory=set)   # positions of words that ask for a meaning ("stand for")
+    said: set[int] = field(default_factory=set)     # positions of words that say the sources speak ("recommended")
     request_at: int | None = None  # the "do" of "what should I do?": a request for what to do
 
     def of(self, kind: str) -> list[Mention]:

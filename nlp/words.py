@@ -76,10 +76,14 @@ def relation_words(parse: Parse, classes: list[Mention], lex: Lexicon) -> tuple[
         # A general relation no fact states ("help") is asked as the specific ones beneath it.
         expand_general(r, lex)
     # The question word itself ("where are ...") is what is asked, so it is never weak.
-    for r, after in zip(relations, relations[1:]):
-        if r.general and all(w in ("to",) or w in PRONOUNS or not w.strip() for w in parse.words[r.end:after.start]):
-            # "help prevent", "helps you strengthen": a general verb leading a specific one is
-            # part of it, not a relation of its own.
+    for k, r in enumerate(relations):
+        # The next relation word that is not only a preposition ("help in preventing").
+        after = next((a for a in relations[k + 1:] if not all(w in FUNCTION_WORDS for w in a.text.lower().split())),
+                     None)
+        if after is not None and r.general and all(w in ("to", "in", "with") or w in PRONOUNS or not w.strip()
+                                                   for w in parse.words[r.end:after.start]):
+            # "help prevent", "helps you strengthen", "help in preventing": a general verb leading
+            # a specific one is part of it, not a relation of its own.
             after.also.append((r.start, r.end))
             r.kind = "absorbed"
     for r in relations:

@@ -173,6 +173,18 @@ def test_understanding_a_transitive_relation_lists_the_nearest(asker):
     assert ask(asker, "is the gluteus maximus one of the thigh muscles?").boolean is True
 
 
+def test_understanding_help_in_doing_is_the_doing(asker):
+    """"help prevent", "help in preventing", "help with relieving": the general verb leads the
+    specific one, across a preposition too."""
+    assert ask(asker, "do lateral side steps help in preventing runner's knee?").boolean is True
+    assert ask(asker, "does foam rolling help with relieving tight hamstrings?").boolean is True
+
+
+def test_understanding_where_an_outcome_shows(asker):
+    """kg:showsIn: the thigh article says running builds lean muscle throughout the legs."""
+    assert ask(asker, "does running build lean muscle in the legs?").boolean is True
+
+
 # -- yes/no ---------------------------------------------------------------------------------------
 
 def test_understanding_what_a_group_gets_each_member_gets(asker):

@@ -252,6 +252,9 @@ def used_mentions(frame: Frame, readings: list[Reading], lex: Lexicon, checks=No
     used = [(m, f"entity {lex.label(iri)}") for m, iri in frame.entities
             if not checks or any(m in c.uses for c in checks)]
     used += [(m, f"asks for its {lex.label(frame.value_prop)}") for m in frame.value_mentions]
+    if readings and frame.given:
+        used += [(m, f"{m.kind} {lex.label(m.iris[0])}, in what the question takes as given")
+                 for g in frame.given for m in g.uses if m.kind in ("entity", "relation")]
     if readings and frame.excluded:
         used += [(m, f"left out of the answers: {lex.label(m.iris[0])}") for m in frame.excluded]
         used += [(Mention("absorbed", i, i + 1, parse.words[i], []), "leaves names out of the answers")

@@ -120,7 +120,13 @@ class Answerer:
     def _relation(self, frame: Frame) -> Answer:
         """Answers of the best tier of readings. A lower tier is a less likely meaning, so when the
         best finds nothing the answer is "not known", never what a worse reading would find."""
-        return self._run(frame, frame.readings)
+        answer = self._run(frame, frame.readings)
+        for given in frame.given:
+            holds, _, _, _ = self._triple_truth([given])
+            if not holds:  # what the question takes as given is not in the graph
+                answer.answers, answer.count = [], None
+                answer.text = self.say.given_missing(given.subject, given.prop, given.object)
+        return answer
 
     def _run(self, frame: Frame, readings: list[Reading]) -> Answer:
         queries, items, via, found_by = [], {}, {}, {}

@@ -5,7 +5,7 @@ things), nlp.yesno and nlp.refuse; what the words say, in nlp.words and nlp.stat
 """
 
 from .account import accounted
-from .grammar import BE, grammatical
+from .grammar import AUXILIARIES, BE, grammatical
 from .frame import Frame
 from .lexicon import Lexicon
 from .parse import Mention, Parse
@@ -15,7 +15,7 @@ from .search import (connect_frame, definition_frame, list_frame, members_frame,
 from .states import attach_states
 from .words import (answer_class_mention, class_heads, excluded, expand_general, in_passing, inside, is_own_class,
                     merge_relations, next_to, relation_words, right_after_question, word_before)
-from .yesno import exists_frame, yes_no_frame
+from .yesno import exists_frame, triple_checks, yes_no_frame
 
 
 #: The most relation words and names a question is read with. The project's question sets (over
@@ -154,6 +154,17 @@ def _candidates(parse: Parse, lex: Lexicon):
             frame = new()
             frame.explain.append("both ends of the relation are named: show how they connect")
             yield path_frame(frame, entities, lex)
+        clause = _relative_clause(parse, entities, strong, lex)
+        if clause is not None:
+            # "what corrects the imbalances running causes?": the clause says which imbalances, a
+            # fact taken as given (checked when answering), not a second thing asked of the answer.
+            given, named, said = clause
+            frame = relation_frame(new(), [e for e in entities if e is not named],
+                                   [r for r in strong if r is not said], weak, answer_class, slot_classes, lex)
+            frame.given = given
+            frame.explain.append("given: " + "; ".join(f"{lex.label(g.subject)} {lex.label(g.prop)} "
+                                                      f"{lex.label(g.object)}" for g in given))
+            yield frame
         yield relation_frame(new(), entities, strong, weak, answer_class, slot_classes, lex)
         if answer is not None and not right_after_question(parse, answer):
             # "what does weakness in the muscles used for sprinting lead to?": the class named
@@ -199,3 +210,24 @@ def _asks_what_it_is(parse: Parse) -> bool:
     content = [parse.words[i] for i, w in enumerate(parse.words) if w.strip() and any(c.isalnum() for c in w)]
     return parse.form == "wh" and (content[:1] == ["whats"] or content[:1] == ["what"] and content[1:2] and
                                    content[1] in BE)
+
+
+def _relative_clause(parse: Parse, entities: list[Mention], strong: list[Mention], lex: Lexicon):
+    """A name followed by a clause about it ("the imbalances running causes", "the imbalances that
+    running creates"): (the checks the clause states, the clause's name, its relation word), or None.
+    Only with another relation word left to ask with."""
+    if len(strong) < 2:
+        return None
+    for head in entities:
+        for named in entities:
+            between = [w for w in parse.words[head.end:named.start] if w.strip()]
+            if named is head or named.start < head.end or any(w not in ("that", "which") for w in between):
+                continue
+            said = next((r for r in strong if r.start >= named.end and
+                         all(not w.strip() or w in AUXILIARIES for w in parse.words[named.end:r.start])), None)
+            if said is None:
+                continue
+            checks = [c for c in triple_checks(parse, [named, head], said, lex) if c.subject in named.iris]
+            if checks:
+                return checks[:1], named, said
+    return None

@@ -27,7 +27,7 @@ def yes_no_frame(frame, entities, relations, classes, lex):
             # the names alone say what is asked; any relation the schema allows between them.
             relations = [Mention("implied", -1, -1, "", [p.iri for p in lex.properties.values() if p.canonical
                                                          and not p.datatype and not p.abstract])]
-        checks = [c for relation in relations for c in _triple_checks(parse, entities, relation, lex)]
+        checks = [c for relation in relations for c in triple_checks(parse, entities, relation, lex)]
         fitting = [c for c in checks if _check_fits(c, frame.states, lex)]
         if checks and not fitting and frame.states:
             # "do tight hamstrings cause runner's knee?": the graph has the relation, but not of
@@ -102,7 +102,7 @@ def exists_frame(frame, entities, strong, weak, classes, lex):
     return frame
 
 
-def _triple_checks(parse: Parse, entities: list[Mention], relation: Mention, lex: Lexicon) -> list[Check]:
+def triple_checks(parse: Parse, entities: list[Mention], relation: Mention, lex: Lexicon) -> list[Check]:
     """For each property the relation words may mean, the two entities it links, as one check.
 
     The schema decides which can be the subject; where both orders fit, the first named is (the

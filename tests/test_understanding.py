@@ -185,6 +185,14 @@ def test_understanding_where_an_outcome_shows(asker):
     assert ask(asker, "does running build lean muscle in the legs?").boolean is True
 
 
+def test_understanding_a_clause_on_a_name_is_taken_as_given(asker):
+    """"the imbalances running causes": the clause says which imbalances, and is checked; what is
+    asked is what corrects them. A clause my sources do not hold answers nothing."""
+    assert iris(ask(asker, "what corrects the muscle imbalances running causes?")) == {"StrengthTraining"}
+    missing = ask(asker, "what corrects the imbalances that sprinting causes?")
+    assert not missing.answers and "takes as given" in missing.text
+
+
 # -- yes/no ---------------------------------------------------------------------------------------
 
 def test_understanding_what_a_group_gets_each_member_gets(asker):

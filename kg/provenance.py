@@ -46,13 +46,6 @@ def origin(graph, s: str, p: str, o: str, *, sources: bool = True) -> Origin:
     return Origin(stated, tuple(r for r in RULE_GRAPHS if r in held), titles)
 
 
-def rule_graph_pattern(s: str = "?s", p: str = "?p", o: str = "?o", var: str = "?rule") -> str:
-    """A SPARQL OPTIONAL binding ``var`` to the rule graph that holds the triple: since every triple
-    lives in exactly one graph, bound means inferred (what origin() says, for many facts in one query)."""
-    values = " ".join(f"<{g}>" for g in RULE_GRAPHS)
-    return f"OPTIONAL {{ VALUES {var} {{ {values} }} GRAPH {var} {{ {s} {p} {o} }} }}"
-
-
 # The statement is found from the entity first (?e is bound), then its source: written as one
 # pattern with the roles as values, so the engine does not walk every statement's source first.
 _MENTIONED_IN = """

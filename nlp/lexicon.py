@@ -310,12 +310,10 @@ SELECT ?p ?q WHERE {
   FILTER NOT EXISTS { VALUES ?rule { %s } GRAPH ?rule { ?p rdfs:subPropertyOf ?q } }
 }""" % " ".join(str(rule) for rule in terms.RULES)
 _IN_STATE = "SELECT ?p ?state WHERE { ?p kg:inState ?state }"
-_REQUEST = "SELECT ?p WHERE { ?p kg:request true }"
-_PROXY = "SELECT ?p WHERE { ?p kg:proxy true }"
-_MEMBERSHIP = "SELECT ?p WHERE { ?p kg:membership true }"
-_DISTRIBUTES = "SELECT ?p WHERE { ?p kg:distributes true }"
-_SPOKEN = "SELECT ?p WHERE { ?p kg:sourceSpeech true }"
-_TRANSITIVE = "SELECT ?p WHERE { ?p a owl:TransitiveProperty }"
+#: Flags on properties the parser reads, each as (the Property field it sets, what the graph says).
+_FLAGS = [("request", "?p kg:request true"), ("proxy", "?p kg:proxy true"), ("membership", "?p kg:membership true"),
+          ("distributes", "?p kg:distributes true"), ("spoken", "?p kg:sourceSpeech true"),
+          ("transitive", "?p a owl:TransitiveProperty")]
 _STATES = "SELECT ?state ?class WHERE { ?state kg:appliesTo ?class } ORDER BY ?state ?class"
 _REMEDIES = "SELECT ?x ?p WHERE { ?x kg:remedy ?p } ORDER BY ?x ?p"
 # Whether any fact outside the rule graphs uses a property (a general one may have none of its own).
@@ -404,24 +402,10 @@ def build(graph, tokenize, path: Path) -> Lexicon:
     for row in graph.select(_IN_STATE):
         if row["p"].value in properties:
             properties[row["p"].value].in_state = row["state"].value
-    for row in graph.select(_REQUEST):
-        if row["p"].value in properties:
-            properties[row["p"].value].request = True
-    for row in graph.select(_PROXY):
-        if row["p"].value in properties:
-            properties[row["p"].value].proxy = True
-    for row in graph.select(_MEMBERSHIP):
-        if row["p"].value in properties:
-            properties[row["p"].value].membership = True
-    for row in graph.select(_DISTRIBUTES):
-        if row["p"].value in properties:
-            properties[row["p"].value].distributes = True
-    for row in graph.select(_SPOKEN):
-        if row["p"].value in properties:
-            properties[row["p"].value].spoken = True
-    for row in graph.select(_TRANSITIVE):
-        if row["p"].value in properties:
-            properties[row["p"].value].transitive = True
+    for flag, pattern in _FLAGS:
+        for row in graph.select(f"SELECT ?p WHERE {{ {pattern} }}"):
+            if row["p"].value in properties:
+                setattr(properties[row["p"].value], flag, True)
     states: dict[str, list[str]] = {}
     for row in graph.select(_STATES):
         states.setdefault(row["state"].value, []).append(row["class"].value)

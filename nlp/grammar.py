@@ -115,7 +115,8 @@ SUBORDINATE = {"when", "where", "while", "if", "whenever"}
 
 #: Words skipped inside a name ("propel you forward" finds "propel forward").
 PRONOUNS = {"you", "me", "us", "them", "i", "we", "they", "my", "your", "our", "their", "his", "her", "its",
-            "yourself", "myself", "u", "ur", "ya", "yr", "urself"}
+            "yourself", "myself", "u", "ur", "ya", "yr", "urself", "themselves", "ourselves", "himself", "herself",
+            "yourselves"}
 ARTICLES = {"a", "an", "the"}
 
 

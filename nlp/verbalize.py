@@ -356,8 +356,12 @@ class Verbalizer:
 
 
 def _be(name: str) -> str:
-    """'is' or 'are' for a name: a last word in -s (not -ss) reads as plural ("hamstrings are")."""
-    last = name.rstrip(")").split("(")[0].split()[-1].lower() if name.split() else ""
+    """'is' or 'are' for a name: a last word in -s (not -ss) reads as plural ("hamstrings are"),
+    unless it is an abbreviation in capitals ("ITBS is")."""
+    last = name.rstrip(")").split("(")[0].split()[-1] if name.split() else ""
+    if last.isupper():
+        return "is"
+    last = last.lower()
     return "are" if last.endswith("s") and not last.endswith("ss") else "is"
 
 

@@ -247,6 +247,14 @@ def test_understanding_a_name_may_stand_for_what_it_holds(asker):
     assert answer.boolean is True and "foam rolling" in answer.text
 
 
+def test_understanding_a_reflexive_pronoun_inside_a_phrasal_verb(asker):
+    """"will my imbalances sort themselves out?": 'sort ... out' is a relation (here: what puts the
+    imbalance right), not two grammar words; read without it the question was a yes from running
+    resulting in imbalances, the opposite of what my sources say."""
+    answer = ask(asker, "if I keep running, will my muscle imbalances sort themselves out?")
+    assert answer.boolean is False
+
+
 # -- values, paths, definitions -------------------------------------------------------------------
 
 def test_understanding_a_value_of_what_the_names_lead_to(asker):

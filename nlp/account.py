@@ -23,7 +23,7 @@ from .lexicon import Lexicon
 from .parse import Mention, Parse
 from .refuse import unaccounted
 from .states import fits_states, nodes_of, state_holds
-from .words import alone_words, below, carries_meaning, manner, next_to, word_before
+from .words import alone_words, below, carries_meaning, manner, of_name, next_to, word_before
 
 #: The most groups of readings (by score) tried for one way of reading a question.
 MAX_TIERS = 8
@@ -311,7 +311,7 @@ def _described(parse: Parse, used: list[tuple[Mention, str]], lex: Lexicon) -> l
     names = [m for m, _ in used]
     for c in parse.of("class"):
         for m in names:
-            if m.kind == "entity" and (next_to(parse, m, c) or next_to(parse, c, m)) \
+            if m.kind == "entity" and (next_to(parse, m, c) or next_to(parse, c, m) or of_name(parse, c, m, lex)) \
                     and any(lex.is_a(i, c.iris[0]) for i in m.iris):
                 found.append((c, f"the class of {m.text!r}"))
             elif m.kind == "class" and m is not c and next_to(parse, c, m):

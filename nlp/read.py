@@ -14,7 +14,7 @@ from .search import (connect_frame, definition_frame, list_frame, members_frame,
                      relation_frame, value_frame)
 from .states import attach_states
 from .words import (answer_class_mention, class_heads, excluded, expand_general, in_passing, inside, is_own_class,
-                    merge_relations, next_to, relation_words, right_after_question, word_before)
+                    merge_relations, next_to, of_name, relation_words, right_after_question, word_before)
 from .yesno import exists_frame, triple_checks, yes_no_frame
 
 
@@ -64,7 +64,9 @@ def _candidates(parse: Parse, lex: Lexicon):
         # answers, not a thing the question is about.
         base.excluded, base.excluding = excluded(parse)
         entities = [e for e in entities if e not in base.excluded]
-    classes = [m for m in parse.of("class") if not inside(m, entities)]
+    # "the muscles of the inner thighs": the class says what the name is, it asks for nothing.
+    classes = [m for m in parse.of("class") if not inside(m, entities)
+               and not any(of_name(parse, m, e, lex) for e in entities)]
     strong, weak = relation_words(parse, classes, lex)
     setting = [e for e in entities if in_passing(parse, e, lex)] if parse.form != "yesno" else []
     if setting and len(setting) < len(entities):

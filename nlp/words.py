@@ -41,6 +41,14 @@ def next_to(parse: Parse, first: Mention, second: Mention) -> bool:
     return second.start >= first.end and all(not w.strip() for w in parse.words[first.end:second.start])
 
 
+def of_name(parse: Parse, cls: Mention, entity: Mention, lex: Lexicon) -> bool:
+    """Whether a class word names what a name is, through "of" ("the muscles of the inner thighs":
+    the adductors, which are muscles), so it describes the name rather than asking for members."""
+    between = [w for w in parse.words[cls.end:entity.start] if w.strip()]
+    return bool(between) and between[0] == "of" and all(w in ARTICLES or w in PRONOUNS for w in between[1:]) \
+        and any(lex.is_a(i, cls.iris[0]) for i in entity.iris)
+
+
 def alone_words(parse: Parse) -> list[int]:
     """Positions of the words that say something does it by itself: "alone", "by itself", and
     "without (any) other <thing>"."""
@@ -105,7 +113,8 @@ def relation_words(parse: Parse, classes: list[Mention], lex: Lexicon) -> tuple[
     # Prepositions and question words ("in", "when"), and light verbs ("get", "make", "do"), mostly
     # join the other words: a reading may use them, or leave them as grammar.
     weak = [r for r in relations if (all(w in FUNCTION_WORDS for w in r.text.lower().split()) or _light(parse, r))
-            and not (r.text.lower() == parse.qword and r.text.lower() in WH_WORDS) and not r.also]
+            and not (r.text.lower() == parse.qword and r.text.lower() in WH_WORDS) and not r.also
+            or r.also and _only_grammar(parse, r)]
     strong = [r for r in relations if r not in weak]
     # The question word and a relation word for the same thing are one hop ("where ... located").
     asked = [r for r in strong if r.text.lower() == parse.qword]
@@ -131,6 +140,13 @@ def expand_general(mention: Mention, lex: Lexicon) -> Mention:
                          and not p.abstract and words & set(p.phrases)
                          and any(lex.compatible(p.domain, d) for d in domains)]
     return mention
+
+
+def _only_grammar(parse: Parse, mention: Mention) -> bool:
+    """Whether a phrase split around other words holds only grammar words ("best … for" around
+    "the best exercises for targeting ..."): a preposition with a filler, not a relation of its own."""
+    return all(grammatical(parse.words[i]) or parse.words[i] in FUNCTION_WORDS or not parse.words[i].strip()
+               for start, end in [(mention.start, mention.end), *mention.also] for i in range(start, end))
 
 
 def _light(parse: Parse, mention: Mention) -> bool:

@@ -255,6 +255,14 @@ def test_understanding_a_reflexive_pronoun_inside_a_phrasal_verb(asker):
     assert answer.boolean is False
 
 
+def test_understanding_best_for_doing_is_the_doing(asker):
+    """"the best exercises for targeting the muscles of the inner thighs": 'best … for' is a
+    filler and a preposition, not a second relation, and 'the muscles of' only says what the inner
+    thighs are; the answer is the exercises, not what they are best for."""
+    answer = ask(asker, "what are the best exercises for targeting the muscles of the inner thighs?")
+    assert iris(answer) == {"LegLifts", "SideLunges", "SumoSquats"}
+
+
 # -- values, paths, definitions -------------------------------------------------------------------
 
 def test_understanding_a_value_of_what_the_names_lead_to(asker):

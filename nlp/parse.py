@@ -139,7 +139,11 @@ class Parser:
             {i for m in mentions for start, end in m.also for i in range(start, end)}
         qword, command = _question_word(words)
         form = _form(words, qword, command)
-        unknown, partial = _leftovers(doc, question, covered | idioms, self.vocabulary, words, form)
+        # An adverb may be passed over in a question asking for things, never in one asking what
+        # words mean ("what does 'exercising regularly' mean?"): there it is part of the term.
+        defining = any(w in DEFINING for w in words) or bool(idioms)
+        unknown, partial = _leftovers(doc, question, covered | idioms, self.vocabulary, words,
+                                      None if defining else form)
         corrections = [(typed, fixed) for i, typed, fixed in (doc._.kg_corrections or []) if i in covered]
         return Parse(
             question=question,
@@ -153,7 +157,7 @@ class Parser:
             negated=any(w in NEGATIONS for w in words),
             all_of=any(w in ALL_OF for w in words),
             path_words=any(t.norm_ in PATH_WORDS or t.lower_ in PATH_WORDS for t in doc if t.i not in covered),
-            defining=any(w in DEFINING for w in words) or bool(idioms),
+            defining=defining,
             idioms=idioms,
             request_at=_request(words),
             counting=qword == "how many" or any(w in COUNTING for w in words),

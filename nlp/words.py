@@ -255,7 +255,8 @@ def manner(parse: Parse, i: int, lex: Lexicon) -> bool:
     """Whether the word at ``i`` is an adverb the graph does not know in a question that asks for
     things ("how can I proactively prevent ITBS?"): it says how something is done, not which
     things answer. In a yes/no question it is part of what is claimed, so it carries meaning."""
-    return parse.form in ("wh", "command") and parse.norms[i] not in lex.vocabulary and adverb(parse.words[i])
+    return parse.form in ("wh", "command") and not parse.defining and parse.norms[i] not in lex.vocabulary \
+        and adverb(parse.words[i])
 
 
 def in_passing(parse: Parse, mention: Mention, lex: Lexicon) -> bool:

@@ -64,6 +64,8 @@ FLOORS = {
                       "understood": 0.92}, 5),
     "fresh7.jsonl": ({"answers": 0.35, "boolean": 0.37, "count": 0.42, "definition": 0.64, "path": 0.78,
                       "understood": 0.96}, 3),
+    "fresh8.jsonl": ({"answers": 0.33, "boolean": 0.42, "count": 0.30, "definition": 0.72, "path": 0.84,
+                      "understood": 0.98}, 1),
 }
 
 @pytest.mark.parametrize("name", sorted(FLOORS))

@@ -82,6 +82,9 @@ def test_understanding_an_unknown_adverb_says_how_not_which(asker):
     assert "words: 'effectively' = an adverb: how, not which" in answer.explain
     claim = ask(asker, "does running quickly tone the thighs?")
     assert not claim.understood and "quickly" in claim.text
+    # Asked what words mean, the adverb is part of the term defined.
+    term = ask(asker, "what does 'running regularly' mean?")
+    assert not term.understood and "regularly" in term.text
 
 
 def test_understanding_names_left_out_of_the_answers(asker):

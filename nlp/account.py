@@ -252,6 +252,8 @@ def used_mentions(frame: Frame, readings: list[Reading], lex: Lexicon, checks=No
     used = [(m, f"entity {lex.label(iri)}") for m, iri in frame.entities
             if not checks or any(m in c.uses for c in checks)]
     used += [(m, f"asks for its {lex.label(frame.value_prop)}") for m in frame.value_mentions]
+    if readings and frame.members_of is not None:
+        used.append((frame.members_of, f"asks which of {lex.label(frame.members_of.iris[0])}"))
     if readings and frame.given:
         used += [(m, f"{m.kind} {lex.label(m.iris[0])}, in what the question takes as given")
                  for g in frame.given for m in g.uses if m.kind in ("entity", "relation")]

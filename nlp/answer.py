@@ -130,6 +130,13 @@ class Answerer:
 
     def _run(self, frame: Frame, readings: list[Reading]) -> Answer:
         queries, items, via, found_by = [], {}, {}, {}
+        within = frame.within
+        if frame.members_of is not None:
+            # "which thigh muscles ...": only the group's members answer.
+            member_of = [p.iri for p in self.lex.properties.values() if p.membership]
+            queries.append(sparql.members(frame.members_of.iris[0], member_of))
+            found = {row["m"].value for row in self.graph.select(queries[-1])}
+            within = found if within is None else within & found
         for k, reading in enumerate(readings):
             query = sparql.select(reading)
             queries.append(query)
@@ -138,7 +145,7 @@ class Answerer:
                 answer = row.get(reading.answer)
                 if not isinstance(answer, NamedNode) or not self.lex.has_entity(answer.value):
                     continue
-                if frame.within is not None and answer.value not in frame.within:
+                if within is not None and answer.value not in within:
                     continue
                 if any(answer.value in m.iris for m in frame.excluded):
                     frame.explain.append(f"left out, as asked: {self.lex.label(answer.value)}")

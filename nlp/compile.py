@@ -38,6 +38,12 @@ def ask_triple(s: str, p: str, o: str) -> str:
     return f"ASK {{ {iri(s)} {iri(p)} {iri(o)} }}"
 
 
+def members(group: str, member_of: list[str]) -> str:
+    """Everything that belongs to ``group``, at any depth, through the ``member_of`` properties."""
+    path = "|".join(iri(m) for m in member_of)
+    return f"SELECT DISTINCT ?m WHERE {{ ?m ({path})+ {iri(group)} }}"
+
+
 def groups_holding(s: str, p: str, o: str, member_of: list[str]) -> str:
     """The groups ``o`` is a member of (by one of the ``member_of`` properties) that ``s`` is
     linked to by ``p``: (s, p, group) says (s, p, o) when ``p`` distributes."""

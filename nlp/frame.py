@@ -81,6 +81,7 @@ class Frame:
     within: set[str] | None = None  # answers kept to these ("which of those ...": the last question's answers)
     excluded: list[Mention] = field(default_factory=list)  # names left out of the answers ("besides the glutes")
     excluding: list[int] = field(default_factory=list)     # the words that leave them out, and "else"/"other"
+    members_of: Mention | None = None  # "which thigh muscles ...": answers kept to the members of this group
     reason: str = ""
     explain: list[str] = field(default_factory=list)
 

@@ -13,8 +13,8 @@ from .refuse import ambiguous_name, expected_class, foreign, give_up, not_found,
 from .search import (connect_frame, definition_frame, list_frame, members_frame, opposite_ends, path_frame,
                      relation_frame, value_frame)
 from .states import attach_states
-from .words import (answer_class_mention, class_heads, excluded, expand_general, in_passing, inside, is_own_class,
-                    merge_relations, next_to, of_name, relation_words, right_after_question, word_before)
+from .words import (answer_class_mention, class_heads, excluded, expand_general, group_asked, in_passing, inside,
+                    is_own_class, merge_relations, next_to, of_name, relation_words, right_after_question, word_before)
 from .yesno import exists_frame, triple_checks, yes_no_frame
 
 
@@ -51,7 +51,7 @@ def _candidates(parse: Parse, lex: Lexicon):
     def new() -> Frame:
         return Frame("not_understood", parse, explain=list(base.explain), states=base.states,
                      answer_mention=base.answer_mention, answer_class=base.answer_class, setting=base.setting,
-                     excluded=base.excluded, excluding=base.excluding)
+                     excluded=base.excluded, excluding=base.excluding, members_of=base.members_of)
 
     if not parse.content:
         yield give_up(new(), "not_understood", "the question has no words")
@@ -68,6 +68,11 @@ def _candidates(parse: Parse, lex: Lexicon):
     classes = [m for m in parse.of("class") if not inside(m, entities)
                and not any(of_name(parse, m, e, lex) for e in entities)]
     strong, weak = relation_words(parse, classes, lex)
+    group = group_asked(parse, entities, classes, lex)
+    if group is not None:
+        # "which thigh muscles get used during a run?": the group's members are asked for.
+        base.members_of = group[0]
+        entities = [e for e in entities if e is not group[0]]
     setting = [e for e in entities if in_passing(parse, e, lex)] if parse.form != "yesno" else []
     if setting and len(setting) < len(entities):
         # "what do hip muscles do when running?": the topic said as the setting is not a thing the
@@ -98,7 +103,7 @@ def _candidates(parse: Parse, lex: Lexicon):
     relations = merge_relations(strong, lex) or weak
     answer = answer_class_mention(parse, classes, relations, entities)
     frame.answer_mention = answer
-    answer_class = frame.answer_class = answer.iris[0] if answer else None
+    answer_class = frame.answer_class = answer.iris[0] if answer else group[1] if group else None
     slot_classes = [c for c in class_heads(classes, parse) if c.iris[0] != answer_class]
 
     if foreign(parse, relations):

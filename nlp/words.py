@@ -20,6 +20,7 @@ from .grammar import (
     PRONOUNS,
     RESTRICTIVE,
     SETTING_WORDS,
+    WH_DETERMINERS,
     WH_WORDS,
     adverb,
     grammatical,
@@ -333,3 +334,27 @@ def spoken_by_sources(r: Mention, parse: Parse, lex: Lexicon) -> bool:
         elif fits(prop.domain) or fits(prop.range):
             return False
     return spoken
+
+
+def group_asked(parse: Parse, entities: list[Mention], classes: list[Mention], lex: Lexicon):
+    """"which thigh muscles get used?", "which of my thigh muscles ...": a group named as what is
+    asked, right after the question word, means its members. (the mention, the class its members
+    are in) or None. Not a group before a class word ("which hamstring exercises"): there it
+    qualifies the class."""
+    if parse.form != "wh" or parse.defining:
+        return None
+    members = [(p.domain, p.range) for p in lex.properties.values() if p.membership and p.domain and p.range]
+    for entity in entities:
+        before = [w for w in parse.words[:entity.start] if w.strip()]
+        skipped = []
+        while before and (before[-1] in ARTICLES or before[-1] in PRONOUNS or before[-1] == "of"):
+            skipped.append(before.pop())
+        # "which (of my) thigh muscles", "what thigh muscles"; not "what the hamstrings are".
+        if not before or before[-1] not in WH_DETERMINERS or before[-1] != "which" and skipped:
+            continue
+        if any(next_to(parse, entity, c) for c in classes):
+            return None
+        member_class = next((domain for domain, group in members if any(lex.is_a(i, group) for i in entity.iris)), None)
+        if member_class is not None:
+            return entity, member_class
+    return None

@@ -266,6 +266,16 @@ def test_understanding_best_for_doing_is_the_doing(asker):
     assert iris(answer) == {"LegLifts", "SideLunges", "SumoSquats"}
 
 
+def test_understanding_which_of_a_group_asks_for_its_members(asker):
+    """"which thigh muscles get used during a run?": the group named after "which" stands for its
+    members, not for itself (it was answered with what engages the group: landing)."""
+    answer = ask(asker, "which thigh muscles get used during a run?")
+    assert iris(answer) == {"Adductors", "Glutes", "Hamstrings", "Quadriceps"}
+    assert iris(ask(asker, "which thigh muscles does sprinting engage?")) == {"Glutes", "Hamstrings"}
+    # Before a class word the group only qualifies it; after "what the ... are" it is described.
+    assert ask(asker, "explain what the glutes are").type == "definition"
+
+
 # -- values, paths, definitions -------------------------------------------------------------------
 
 def test_understanding_a_value_of_what_the_names_lead_to(asker):

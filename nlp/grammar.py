@@ -101,6 +101,11 @@ LIGHT_VERBS = {"get", "make", "do", "have", "give", "go", "take", "put", "keep",
 #: The forms of "be" ("what are tight hamstrings?" asks what something is).
 BE = {"be", "is", "are", "am", "was", "were", "been", "being", "'s", "s", "'re", "re"}
 
+#: "how do I know if ...", "how can you tell whether ...": asked with "how", these ask for a way to
+#: find something out (a test, a sign), not for the thing itself; the graph holds no such ways.
+KNOWING = {"know", "tell"}
+WHETHER = {"if", "whether", "that"}
+
 #: Verbs that only link a thing to a state it is in ("feel tight", "get stiff", "stay weak"), by lemma.
 LINKING_VERBS = LIGHT_VERBS | {"feel", "seem", "look", "appear", "stay", "remain", "turn", "grow", "sound"}
 

@@ -11,8 +11,10 @@ from .grammar import (
     COMMANDS,
     EXCLUDING,
     THE_REST,
+    WHETHER,
     FUNCTION_WORDS,
     HOW_MODIFIERS,
+    KNOWING,
     LIGHT_VERBS,
     LINKING_VERBS,
     LISTING,
@@ -241,6 +243,9 @@ def carries_meaning(parse: Parse, i: int, lex: Lexicon) -> bool:
     word = parse.words[i]
     if i in parse.idioms or i in parse.said:
         return False
+    if word in KNOWING and parse.qword == "how" and next(
+            (w for w in parse.words[i + 1:] if w.strip()), None) in WHETHER:
+        return True  # "how do I know if my glutes are firing?": asks for a way to tell
     if len(word) < 2 and not word.isdigit() or not any(c.isalnum() for c in word):
         return False  # a letter alone: "r u", the s of "whats"
     if word in RESTRICTIVE or number(word):

@@ -63,8 +63,10 @@ FLOORS = {
     "fresh6.jsonl": ({"answers": 0.57, "boolean": 0.41, "count": 0.46, "definition": 0.83, "path": 0.92,
                       "understood": 0.92}, 5),
     "fresh7.jsonl": ({"answers": 0.35, "boolean": 0.37, "count": 0.42, "definition": 0.64, "path": 0.78,
-                      "understood": 0.96}, 3),
+                      "understood": 0.96}, 2),
     "fresh8.jsonl": ({"answers": 0.33, "boolean": 0.42, "count": 0.30, "definition": 0.72, "path": 0.84,
+                      "understood": 0.98}, 0),
+    "fresh9.jsonl": ({"answers": 0.39, "boolean": 0.38, "count": 0.28, "definition": 0.61, "path": 0.84,
                       "understood": 0.98}, 1),
 }
 

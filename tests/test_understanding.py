@@ -109,6 +109,18 @@ def test_understanding_recommended_by_no_one_named_is_the_sources_speaking(asker
     assert iris(ask(asker, "what is recommended for beginners?")) == {"BeginnerGuideline"}
 
 
+def test_understanding_how_to_tell_is_not_asked_of_the_graph(asker):
+    """"how do I know if my glutes are firing?", "how can I tell whether my hips are weak?" ask for
+    a way to find out (a sign, a test), which my sources do not give: no answer, not what engages
+    or strengthens the muscle."""
+    for question in ("how do I know if my glutes are firing when I run?",
+                     "how can I tell whether my hips are weak?"):
+        answer = ask(asker, question)
+        assert not answer.understood and not answer.answers, question
+    assert iris(ask(asker, "do you know what prevents runner's knee?")) == {"LateralSideSteps", "SideLegLifts",
+                                                                          "SingleLeggedSquat"}
+
+
 # -- states, remedies, general relations ----------------------------------------------------------
 
 def test_understanding_a_state_asks_for_its_remedy(asker):

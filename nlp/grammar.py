@@ -106,6 +106,11 @@ BE = {"be", "is", "are", "am", "was", "were", "been", "being", "'s", "s", "'re",
 KNOWING = {"know", "tell"}
 WHETHER = {"if", "whether", "that"}
 
+#: Words before "if"/"whether" that embed a yes/no question in a statement ("I want to know if
+#: running tones the thighs", "wondering whether ...", "tell me if ...").
+EMBEDDING = {"know", "tell", "me", "wonder", "wondering", "curious", "sure", "unsure", "ask", "asking", "see",
+             "check"}
+
 #: Verbs that only link a thing to a state it is in ("feel tight", "get stiff", "stay weak"), by lemma.
 LINKING_VERBS = LIGHT_VERBS | {"feel", "seem", "look", "appear", "stay", "remain", "turn", "grow", "sound"}
 

@@ -13,6 +13,7 @@ from .grammar import (
     ALL_OF,
     ARTICLES,
     AUXILIARIES,
+    EMBEDDING,
     COMMANDS,
     COUNTING,
     DEFINING,
@@ -260,6 +261,8 @@ def _form(words: list[str], qword: str | None, command: str | None) -> str:
         for i in range(len(content)))
     if qword is not None and not (opens_with_aux and qword in SUBORDINATE and not asks_to_do):
         return "wh"
+    if any(a in EMBEDDING and b in ("if", "whether") for a, b in zip(content, content[1:])):
+        return "yesno"  # "I want to know if running tones the thighs": a yes/no question, embedded
     if command is not None and (content and content[0] in COMMANDS or asks_to_do):
         return "command"
     if opens_with_aux or (qword is None and any(w in AUXILIARIES for w in content)):

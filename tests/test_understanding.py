@@ -288,6 +288,13 @@ def test_understanding_which_of_a_group_asks_for_its_members(asker):
     assert ask(asker, "explain what the glutes are").type == "definition"
 
 
+def test_understanding_an_embedded_yes_no_question(asker):
+    """"I want to know if ...", "wondering whether ...", "tell me if ...": a yes/no question inside
+    a statement is answered yes or no (it was read as a list of what running tones)."""
+    assert ask(asker, "I want to know if running tones the thighs").boolean is True
+    assert ask(asker, "wondering whether side lunges strengthen the adductors").boolean is True
+
+
 # -- values, paths, definitions -------------------------------------------------------------------
 
 def test_understanding_a_value_of_what_the_names_lead_to(asker):

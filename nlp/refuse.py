@@ -7,7 +7,8 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .frame import Frame
-from .grammar import ARTICLES, DEMONSTRATIVES, DO_SUPPORT, PRONOUNS, RESTRICTIVE, WH_DETERMINERS, WH_WORDS, number
+from .grammar import (ARTICLES, DEMONSTRATIVES, DO_SUPPORT, PRONOUNS, RESTRICTIVE, WH_DETERMINERS, WH_WORDS, grammatical,
+                      number)
 from .lexicon import Lexicon
 from .parse import Mention, Parse
 from .words import carries_meaning, next_to
@@ -123,7 +124,8 @@ def unaccounted(frame: Frame, found, lex: Lexicon) -> Frame:
     texts = _runs(parse, found.left)
     # Words the graph has never seen, function words aside: the likeliest reason ("treadmill").
     strange = _runs(parse, [i for i in found.left if parse.norms[i] not in lex.vocabulary
-                            and parse.words[i] not in RESTRICTIVE and not number(parse.words[i])])
+                            and parse.words[i] not in RESTRICTIVE and not number(parse.words[i])
+                            and not grammatical(parse.words[i])])
     frame.readings, frame.fallbacks, frame.checks = [], [], []
     if strange:
         return unknown_term(frame, strange[0], expected_class([], frame.answer_class, lex), lex)

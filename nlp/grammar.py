@@ -67,7 +67,7 @@ RESTRICTIVE = {"only", "alone", "without", "except", "besides", "else", "instead
 #: Words that leave named things out of the answers ("besides the glutes", "other than the quads"),
 #: and the words that then ask for the rest ("what else", "which other").
 EXCLUDING = (("besides",), ("except",), ("excluding",), ("apart", "from"), ("aside", "from"), ("other", "than"),
-             ("except", "for"), ("beyond",))
+             ("except", "for"), ("beyond",), ("on", "top", "of"), ("in", "addition", "to"))
 THE_REST = {"else", "other", "others", "another"}
 
 #: Of those, the ones that say a thing does something by itself ("can running alone fix ...?").
@@ -79,7 +79,9 @@ NAMING = {"back", "front", "side", "top", "part", "whole", "full", "empty", "ser
 #: Amounts and hedges said in passing ("burns a lot of calories", "over time"); read as spaces.
 AMOUNTS = ("a lot of", "lots of", "loads of", "tons of", "a ton of", "hundreds of", "plenty of", "a bunch of",
            "a great deal of", "every single", "over time", "in the long run", "in the first place", "at all",
-           "true that", "correct that", "right that", "a fact that", "the case that", "most likely", "more than likely")
+           "true that", "correct that", "right that", "a fact that", "the case that", "most likely", "more than likely",
+           # the future said with "going to" ("is running going to bulk up my legs?"), as "will" would
+           "going to", "gonna")
 
 #: Words that set a time by an event ("after running"): restrictive unless the event is the topic.
 TIME_WORDS = {"before", "after", "during", "while", "when", "whilst"}

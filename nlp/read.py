@@ -59,7 +59,7 @@ def _candidates(parse: Parse, lex: Lexicon):
     frame = base
 
     entities = parse.of("entity")
-    if parse.form in ("wh", "command"):
+    if parse.form in ("wh", "command", "fragment"):
         # "which muscles does running engage besides the glutes?": the glutes are left out of the
         # answers, not a thing the question is about.
         base.excluded, base.excluding = excluded(parse)

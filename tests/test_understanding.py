@@ -96,6 +96,10 @@ def test_understanding_names_left_out_of_the_answers(asker):
         answer = ask(asker, question)
         assert iris(answer) == everything - {"Glutes", "Quadriceps"}
         assert "left out, as asked: glutes" in answer.explain
+    # "on top of", "in addition to" leave a name out the same way, in a bare phrase too.
+    assert "Running" not in iris(ask(asker, "good exercises for the inner thighs other than running?"))
+    assert iris(ask(asker, "which exercises strengthen the adductors in addition to running?")) == {
+        "LegLifts", "SideLunges", "SumoSquats"}
     # Without a name after it the word still has to be explained: here nothing does.
     assert not ask(asker, "which muscles does running engage besides?").understood
 
@@ -293,6 +297,11 @@ def test_understanding_an_embedded_yes_no_question(asker):
     a statement is answered yes or no (it was read as a list of what running tones)."""
     assert ask(asker, "I want to know if running tones the thighs").boolean is True
     assert ask(asker, "wondering whether side lunges strengthen the adductors").boolean is True
+
+
+def test_understanding_going_to_is_the_future(asker):
+    """"is running going to bulk up my legs?" asks what "will running bulk up my legs?" asks."""
+    assert ask(asker, "is running going to bulk up my legs?").boolean is False
 
 
 # -- values, paths, definitions -------------------------------------------------------------------

@@ -299,6 +299,13 @@ def test_understanding_an_embedded_yes_no_question(asker):
     assert ask(asker, "wondering whether side lunges strengthen the adductors").boolean is True
 
 
+def test_understanding_counting_as_something_is_being_it(asker):
+    """"do the adductors count as thigh muscles?" asks what "are the adductors thigh muscles?" asks;
+    "count" alone still asks how many."""
+    assert ask(asker, "do the adductors count as thigh muscles?").boolean is True
+    assert ask(asker, "how many exercises prevent runner's knee?").count == 3
+
+
 def test_understanding_going_to_is_the_future(asker):
     """"is running going to bulk up my legs?" asks what "will running bulk up my legs?" asks."""
     assert ask(asker, "is running going to bulk up my legs?").boolean is False

@@ -76,15 +76,17 @@ ALONE = {"alone", "only", "itself", "own", "solely"}
 #: Stop words that are nouns or adjectives naming a thing ("the back of the thigh"), not grammar.
 NAMING = {"back", "front", "side", "top", "part", "whole", "full", "empty", "serious", "amount", "hundred"}
 
-#: Amounts and hedges said in passing ("burns a lot of calories", "over time"); read as spaces.
-AMOUNTS = ("a lot of", "lots of", "loads of", "tons of", "a ton of", "hundreds of", "plenty of", "a bunch of",
-           "a great deal of", "every single", "over time", "in the long run", "in the first place", "at all",
-           "true that", "correct that", "right that", "a fact that", "the case that", "most likely", "more than likely",
-           # the future said with "going to" ("is running going to bulk up my legs?"), as "will" would
-           "going to", "gonna",
-           # being counted as something is being it ("do the adductors count as thigh muscles?"), as
-           # "considered" and "classed" are among the fillers; "count" alone asks how many
-           "count as", "counts as", "counted as", "count among", "counted among")
+#: Phrases read as spaces: amounts and hedges said in passing ("burns a lot of calories", "over
+#: time"), the future said with "going to", and "count as" (being).
+IN_PASSING = ("a lot of", "lots of", "loads of", "tons of", "a ton of", "hundreds of", "plenty of", "a bunch of",
+              "a great deal of", "every single", "over time", "in the long run", "in the first place", "at all",
+              "true that", "correct that", "right that", "a fact that", "the case that", "most likely",
+              "more than likely",
+              # the future said with "going to" ("is running going to bulk up my legs?"), as "will" would
+              "going to", "gonna",
+              # being counted as something is being it ("do the adductors count as thigh muscles?"), as
+              # "considered" and "classed" are among the fillers; "count" alone asks how many
+              "count as", "counts as", "counted as", "count among", "counted among")
 
 #: Words that set a time by an event ("after running"): restrictive unless the event is the topic.
 TIME_WORDS = {"before", "after", "during", "while", "when", "whilst"}

@@ -30,9 +30,9 @@ VERSION = "8"
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u201c": '"', "\u201d": '"'})
 _POSSESSIVE = re.compile(r"(?<=[A-Za-z])'s\b|(?<=[sS])'(?=\s|$|[^\w])", re.I)
 _JOINERS = re.compile(r"(?<=\w)[-/](?=\w)")
-from .grammar import AMOUNTS, ARTICLES, PRONOUNS
+from .grammar import ARTICLES, IN_PASSING, PRONOUNS
 
-_AMOUNTS = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in AMOUNTS) + r")\b", re.I)
+_IN_PASSING = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in IN_PASSING) + r")\b", re.I)
 
 #: Left out of a name's second pattern, so "reduce risk of" finds "reduce the risk of".
 DETERMINERS = ARTICLES | PRONOUNS
@@ -43,7 +43,7 @@ def normalize(text: str) -> str:
     passing ("burn a lot of calories") as spaces; same length."""
     text = text.translate(_QUOTES)
     text = _POSSESSIVE.sub(lambda m: " " * len(m.group()), text)
-    text = _AMOUNTS.sub(lambda m: " " * len(m.group()), text)
+    text = _IN_PASSING.sub(lambda m: " " * len(m.group()), text)
     return _JOINERS.sub(" ", text)
 
 

@@ -69,3 +69,16 @@ def test_stats_counts_and_centrality(graph):
     groups = ranked[0]
     assert groups["class"] == KG + "MuscleGroup" and groups["entities"][0]["label"] == "adductors"
     assert groups["entities"] == sorted(groups["entities"], key=lambda m: -m["degree_centrality"])
+
+
+def test_network_without_provenance_has_the_same_edges(graph):
+    """kg stats builds the network without reading the rule graphs: the same nodes and edges,
+    with whether a fact is inferred left unknown."""
+    from kg.store import open_graph
+
+    lean = network(open_graph(), provenance=False)
+    full = network(graph)
+    assert set(lean.edges(keys=True)) == set(full.edges(keys=True))
+    assert set(lean.nodes) == set(full.nodes)
+    assert {d["inferred"] for _, _, d in lean.edges(data=True)} == {None}
+    assert {d["inferred"] for _, _, d in full.edges(data=True)} == {True, False}

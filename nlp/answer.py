@@ -470,10 +470,12 @@ class Answerer:
             group, link = row["whole"].value, self.lex.properties[row["member_of"].value]
             # The membership as the source states it: often group-has-member, the other way round.
             membership = (group, link.inverse, o) if link.inverse else (o, link.iri, group)
-            if self._fact(*membership, depth=1).inferred:
+            member_reason = self._fact(*membership, depth=1)
+            if member_reason.inferred and link.inverse:
                 membership = (o, link.iri, group)
+                member_reason = self._fact(*membership, depth=1)
             premises = [(s, p, group), membership]
-            reasons = [self._fact(*t, depth=1) for t in premises]
+            reasons = [self._fact(s, p, group, depth=1), member_reason]
             titles = tuple(dict.fromkeys(title for r in reasons for title in r.sources))
             reason = Reason(self.say.reasons([(t, r.why) for t, r in zip(premises, reasons)]),
                             self.say.reasons_brief([r.brief for r in reasons], not any(r.inferred for r in reasons),

@@ -86,7 +86,9 @@ IN_PASSING = ("a lot of", "lots of", "loads of", "tons of", "a ton of", "hundred
               "going to", "gonna",
               # being counted as something is being it ("do the adductors count as thigh muscles?"), as
               # "considered" and "classed" are among the fillers; "count" alone asks how many
-              "count as", "counts as", "counted as", "count among", "counted among")
+              "count as", "counts as", "counted as", "count among", "counted among",
+              # being able to is "can" ("how long should I be able to run?")
+              "be able to", "able to")
 
 #: Words that set a time by an event ("after running"): restrictive unless the event is the topic.
 TIME_WORDS = {"before", "after", "during", "while", "when", "whilst"}
@@ -101,6 +103,16 @@ _NUMBERS = {"zero", "two", "three", "four", "five", "six", "seven", "eight", "ni
 def number(word: str) -> bool:
     """Whether a word is a number ('30', 'four', '5k'): a quantity a reading must account for."""
     return word in _NUMBERS or (word[:1].isdigit() and any(c.isdigit() for c in word))
+
+
+_VALUES = {"zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+           "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+           "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100}
+
+
+def amount(word: str) -> int | None:
+    """The whole number a word says ('30', 'thirty'), or None ('5k', 'half', 'lots')."""
+    return int(word) if word.isdigit() else _VALUES.get(word)
 
 #: Verbs that carry little meaning of their own ("get runner's knee", "make legs bulky"), by lemma.
 LIGHT_VERBS = {"get", "make", "do", "have", "give", "go", "take", "put", "keep", "come", "let", "become", "be"}

@@ -251,7 +251,8 @@ def used_mentions(frame: Frame, readings: list[Reading], lex: Lexicon, checks=No
     checks = frame.checks if checks is None else checks
     used = [(m, f"entity {lex.label(iri)}") for m, iri in frame.entities
             if not checks or any(m in c.uses for c in checks)]
-    used += [(m, f"asks for its {lex.label(frame.value_prop)}") for m in frame.value_mentions]
+    used += [(m, f"{'states' if m is frame.stated else 'asks for'} its {lex.label(frame.value_prop)}")
+             for m in frame.value_mentions]
     if readings and frame.members_of is not None:
         used.append((frame.members_of, f"asks which of {lex.label(frame.members_of.iris[0])}"))
     if readings and frame.given:

@@ -518,20 +518,39 @@ class Answerer:
                 subjects += [row[reading.answer].value for row in sorted(self.graph.select(queries[-1]), key=row_key)
                              if isinstance(row.get(reading.answer), NamedNode)]
         prop = frame.value_prop
-        items, parts, count = [], [], None
+        items, parts, found, count = [], [], [], None
         for subject in dict.fromkeys(subjects):
             queries.append(sparql.value(subject, prop))
             for row in self.graph.select(queries[-1]):
                 reason = self._fact_value(subject, prop, row["value"])
                 items.append(self._item(subject, reason, self.lex.label(prop)))
                 parts.append(self.say.value(subject, prop, row["value"].value, reason.brief))
+                found.append((subject, row["value"].value, reason.brief))
                 # "how many minutes", "how long": a number asked for is the answer itself.
                 asks_amount = frame.parse.counting or (frame.parse.qword or "").startswith("how ")
                 if asks_amount and row["value"].value.isdigit():
                     count = int(row["value"].value)
         entities = self._entities(Frame(frame.type, frame.parse, frame.entities, frame.readings))
+        if frame.stated is not None:
+            boolean, text = self._stated(frame, subjects, found)
+            return Answer(frame.parse.question, True, "yesno", entities, "\n\n".join(queries), items, boolean,
+                          None, text, [], frame.explain)
         return Answer(frame.parse.question, True, "value", entities, "\n\n".join(queries), items, None, count,
                       self.say.values(prop, parts, count), [], frame.explain)
+
+    def _stated(self, frame: Frame, subjects: list[str], found: list[tuple[str, str, str]]):
+        """A value the question states, against the graph's (``found``: subject, value, where it is
+        stated): yes when it is one of them; no when the property has one value per subject
+        (owl:FunctionalProperty) and the one subject's is another; else not known."""
+        stated, prop = frame.stated.text, frame.value_prop
+        same = [f for f in found if self.graph.ask(sparql.has_value(f[0], prop, int(stated)))]
+        if same:
+            return True, self.say.stated_value(True, prop, same, stated)
+        if found and self.lex.properties[prop].functional and len({s for s, _, _ in found}) == 1:
+            return False, self.say.stated_value(False, prop, found, stated)
+        if found:
+            return None, self.say.stated_value(None, prop, found, stated)
+        return None, self.say.no_value(subjects[0], prop) if subjects else self.say.values(prop, [], None)
 
     # -- definitions and paths -----------------------------------------------------------------
 

@@ -82,6 +82,11 @@ def linked(p: str, o: str) -> str:
     return f"SELECT DISTINCT ?x WHERE {{ ?x {iri(p)} {iri(o)} }}"
 
 
+def has_value(s: str, p: str, number: int) -> str:
+    """Whether ``s`` has a ``p`` equal to ``number`` (compared as numbers, whatever their datatype)."""
+    return f"ASK {{ {iri(s)} {iri(p)} ?value FILTER(?value = {int(number)}) }}"
+
+
 def value(s: str, p: str) -> str:
     return f"SELECT ?value WHERE {{ {iri(s)} {iri(p)} ?value }}"
 

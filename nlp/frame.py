@@ -75,6 +75,7 @@ class Frame:
     given: list = field(default_factory=list)  # checks a yes/no takes as given ("the imbalances it creates")
     value_prop: str | None = None   # for a value question: the datatype property asked for
     value_mentions: list = field(default_factory=list)
+    stated: Mention | None = None   # a value the question states ("30 minutes"), checked against the graph's
     unknown: str | None = None
     candidates: list[str] = field(default_factory=list)
     setting: list[str] = field(default_factory=list)  # the topic said as the setting ("during a run"): given, not an answer

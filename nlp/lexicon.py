@@ -86,6 +86,7 @@ class Property:
     distributes: bool = False                         # holds of a group's members too (kg:distributes)
     spoken: bool = False                              # its phrases are also the sources speaking (kg:sourceSpeech)
     transitive: bool = False
+    functional: bool = False                          # one value per subject (owl:FunctionalProperty)
 
 
 class Lexicon:
@@ -313,7 +314,7 @@ _IN_STATE = "SELECT ?p ?state WHERE { ?p kg:inState ?state }"
 #: Flags on properties the parser reads, each as (the Property field it sets, what the graph says).
 _FLAGS = [("request", "?p kg:request true"), ("proxy", "?p kg:proxy true"), ("membership", "?p kg:membership true"),
           ("distributes", "?p kg:distributes true"), ("spoken", "?p kg:sourceSpeech true"),
-          ("transitive", "?p a owl:TransitiveProperty")]
+          ("transitive", "?p a owl:TransitiveProperty"), ("functional", "?p a owl:FunctionalProperty")]
 _STATES = "SELECT ?state ?class WHERE { ?state kg:appliesTo ?class } ORDER BY ?state ?class"
 _REMEDIES = "SELECT ?x ?p WHERE { ?x kg:remedy ?p } ORDER BY ?x ?p"
 # Whether any fact outside the rule graphs uses a property (a general one may have none of its own).

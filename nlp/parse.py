@@ -9,6 +9,8 @@ from typing import Literal
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from kg.terms import XSD
+
 from .grammar import (
     ALL_OF,
     ARTICLES,
@@ -28,13 +30,16 @@ from .grammar import (
     TIME_WORDS,
     WH_WORDS,
     adverb,
+    amount,
     grammatical,
 )
 from .lexicon import Lexicon, normalize
 
 #: What words of a question were matched to: "implied" is a hop no word names, "absorbed" a
-#: relation word folded into another, "unknown" and "partial" runs of words the graph does not name.
-MentionKind = Literal["entity", "class", "relation", "state", "implied", "absorbed", "unknown", "partial"]
+#: relation word folded into another, "unknown" and "partial" runs of words the graph does not name,
+#: "quantity" a number said with the unit a value of the graph is counted in ("30 minutes").
+MentionKind = Literal["entity", "class", "relation", "state", "implied", "absorbed", "unknown", "partial",
+                      "quantity"]
 
 
 @dataclass
@@ -136,6 +141,7 @@ class Parser:
             mentions.append(Mention(kind, span.start, span.end, question[span.start_char:span.end_char],
                                     iris, span.start_char, span.end_char, best))
         mentions = _restatements(self._split_relations(doc, question, mentions), words)
+        mentions = sorted(mentions + _quantities(words, mentions, self.lexicon), key=lambda m: m.start)
         covered = {i for m in mentions for i in range(m.start, m.end)} | \
             {i for m in mentions for start, end in m.also for i in range(start, end)}
         qword, command = _question_word(words)
@@ -155,7 +161,8 @@ class Parser:
             form=form,
             qword=qword,
             command=command,
-            negated=any(w in NEGATIONS for w in words),
+            # A negation inside a name ("running without stopping") is part of the name.
+            negated=any(w in NEGATIONS for i, w in enumerate(words) if i not in covered),
             all_of=any(w in ALL_OF for w in words),
             path_words=any(t.norm_ in PATH_WORDS or t.lower_ in PATH_WORDS for t in doc if t.i not in covered),
             defining=defining,
@@ -367,6 +374,25 @@ def _leftovers(doc, question: str, covered: set[int], vocabulary: set[str], word
         else:
             unknown.append(mention)
     return unknown, partial
+
+
+#: The ranges of values that are counted (a number in a question can be one of them).
+_COUNTED = {XSD + kind for kind in ("integer", "int", "decimal", "double", "float", "nonNegativeInteger",
+                                    "positiveInteger")}
+
+
+def _quantities(words: list[str], mentions: list[Mention], lex: Lexicon) -> list[Mention]:
+    """Numbers said with the unit of a counted value ("30 minutes", "a 30-minute run"): each a
+    quantity mention with the value's properties, its text the number."""
+    found = []
+    for unit in mentions:
+        props = [i for i in unit.iris if unit.kind == "relation" and lex.properties[i].datatype
+                 and lex.properties[i].range in _COUNTED]
+        before = [k for k in range(unit.start) if words[k].strip() and words[k] != "-"][-1:]
+        if props and before and amount(words[before[0]]) is not None:
+            at = before[0]
+            found.append(Mention("quantity", at, at + 1, str(amount(words[at])), props))
+    return found
 
 
 def _restatements(mentions: list[Mention], words: list[str]) -> list[Mention]:

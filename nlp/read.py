@@ -133,6 +133,16 @@ def _candidates(parse: Parse, lex: Lexicon):
         yield path_frame(new(), entities[:2], lex)
     if parse.defining and entities and not strong and not parse.unknown and parse.form != "yesno":
         yield definition_frame(new(), entities, lex)
+    quantities = parse.of("quantity")
+    if parse.form == "yesno" and quantities and entities:
+        # "should a beginner run for 30 minutes?": the value the names lead to, checked against
+        # the one stated.
+        frame = value_frame(new(), sorted(entities, key=lambda e: bool(lex.topic & set(e.iris))),
+                            [r for r in parse.of("relation") if set(r.iris) & set(quantities[0].iris)], lex)
+        if frame.understood:
+            frame.stated = quantities[0]
+            frame.value_mentions.append(quantities[0])
+        yield frame
     if parse.form == "yesno":
         yield yes_no_frame(new(), entities, relations, classes, lex)
         if len(entities) >= 2 and not strong and weak:

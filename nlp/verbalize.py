@@ -298,6 +298,15 @@ class Verbalizer:
     def value(self, subject: str, prop: str, value: str, why: str) -> str:
         return f"{_capital(self.label(subject))}: {self.label(prop)}: {value} ({why})"
 
+    def stated_value(self, holds: bool | None, prop: str, found: list[tuple[str, str, str]], stated: str) -> str:
+        """'Yes: the target minutes of the beginner running guideline is 30 (why).', 'No: ... is 30,
+        not 60 (why).', 'Not known: ... is 30 (why); my sources do not say 60.'"""
+        said = "; ".join(f"the {self.label(prop)} of the {self.label(s)} is {value}"
+                         + (f", not {stated}" if holds is False else "") + f" ({why})" for s, value, why in found)
+        if holds is None:
+            return f"Not known: {said}; my sources do not say {stated}."
+        return f"{'Yes' if holds else 'No'}: {said}."
+
     def values(self, prop: str, parts: list[str], count: int | None) -> str:
         if not parts:
             return f"I don't know: my sources give no {self.label(prop)} for this. " + self.can_answer()

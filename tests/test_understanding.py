@@ -497,3 +497,38 @@ kg:Sprinting kg:inSquad kg:HillSquad .
 """)
     answer = Asker(open_graph([extra])).ask("how many hill squad are there?")
     assert answer.count == 2 and iris(answer) == {"RunningUphill", "Sprinting"}
+
+
+def test_understanding_a_stated_value_is_checked_against_the_graphs(asker):
+    """A number said with a value's unit ("30 minutes") is a quantity: in a yes/no question it is
+    checked against the value the names lead to; a different one is "No" only because the
+    property has one value per subject (owl:FunctionalProperty)."""
+    answer = ask(asker, "should a beginner run for 30 minutes?")
+    assert answer.type == "yesno" and answer.boolean is True and "is 30" in answer.text
+    answer = ask(asker, "is the beginner guideline 60 minutes?")
+    assert answer.boolean is False and "is 30, not 60" in answer.text
+    assert any(line.startswith("words: '60' = states its target minutes") for line in answer.explain)
+
+
+def test_understanding_a_stated_value_of_a_property_with_many_values_is_not_a_no(tmp_path):
+    """Without owl:FunctionalProperty another value may also hold: "Not known", never "No"."""
+    extra = tmp_path / "sessions.ttl"
+    extra.write_text("""@prefix kg: <https://w3id.org/runner-kg/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+kg:sessionsPerWeek a owl:DatatypeProperty ; rdfs:label "sessions per week"@en ;
+    kg:phrase "sessions"@en ; rdfs:domain kg:Advice ; rdfs:range xsd:integer .
+kg:BeginnerGuideline kg:sessionsPerWeek 3 .
+""")
+    asker = Asker(open_graph([extra]))
+    assert asker.ask("does the beginner guideline say 3 sessions?").boolean is True
+    answer = asker.ask("does the beginner guideline say 5 sessions?")
+    assert answer.type == "yesno" and answer.boolean is None and answer.text.startswith("Not known")
+
+
+def test_understanding_a_negation_inside_a_name_negates_nothing(asker):
+    """ "running without stopping" names running; its "without" does not make the question ask
+    what is not related."""
+    answer = ask(asker, "how long should a beginner work up to running without stopping?")
+    assert answer.type == "value" and answer.count == 30

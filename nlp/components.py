@@ -194,6 +194,9 @@ class Phrases:
                 loose_span = [i for i in span if words[i] not in PRONOUNS]
                 bare = [i for i in loose_span if words[i] not in ARTICLES]
                 if any(norms[i] not in known for i in bare):
+                    if len(bare) >= 3 and norms[bare[-1]] in known:
+                        found.extend(_candidates(start, end, " ".join(words[i] for i in span),
+                                                 self._predicative(loose_span, norms, words)))
                     continue  # a word no name has: no name can match here, so skip the lookups
                 strict = " ".join(norms[i] for i in span)
                 loose = " ".join(norms[i] for i in loose_span)
@@ -203,6 +206,8 @@ class Phrases:
                 if not entries and len(bare) >= 3 and all(
                         norms[i - 1] in self.joining for i in loose_span if words[i] in ARTICLES and i > start):
                     entries = lookup(" ".join(norms[i] for i in bare))
+                if not entries and len(bare) >= 2:
+                    entries = self._predicative(loose_span, norms, words)
                 if entries:
                     typed = " ".join(words[i] for i in span)
                     found.extend(_candidates(start, end, typed, entries))
@@ -216,6 +221,23 @@ class Phrases:
         doc.spans[SPANS] = spans
         doc.user_data["kg_candidates"] = candidates
         return doc
+
+
+    def _predicative(self, span: list[int], norms: list[str], words: list[str]):
+        """A name "<adjective> <noun>" said the other way round, the adjective as what the noun is
+        or becomes ("thighs look sleeker", "make your legs bulky"): the things of that name. Only
+        a linking verb may stand between; only things, not classes or relations, are named so."""
+        from .grammar import BE, LINKING_VERBS, adjective
+
+        kept = [i for i in span if words[i] not in BE and norms[i] not in LINKING_VERBS]
+        if len(kept) < 2 or kept[-1] != span[-1] or any(b != k for b, k in zip(span, kept[:-1])) \
+                or any(words[i] in STOP_WORDS or grammatical(words[i]) for i in kept):
+            # The noun's words first, then only linking verbs, then the adjective; an article or
+            # other grammar word among them ends the noun ("tone the muscles" is no "muscle tone").
+            return []
+        entries = self.lexicon.lookup(" ".join(norms[i] for i in [kept[-1], *kept[:-1]]))
+        entries = [e for e in entries if e[0] == "entity"]
+        return entries if entries and adjective(words[kept[-1]]) else []
 
 
 def _candidates(start, end, typed, entries):

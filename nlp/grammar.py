@@ -156,6 +156,15 @@ def grammatical(word: str) -> bool:
             or word in FILLERS or word in PEOPLE or word in CONJUNCTIONS or word in POINTERS)
 
 
+def adjective(word: str) -> bool:
+    """Whether an English dictionary (lemminflect's) knows ``word`` as an adjective ("bulky",
+    "sleeker") or a past participle that can stand as one ("toned")."""
+    import lemminflect
+
+    kinds = lemminflect.getAllLemmas(word)
+    return "ADJ" in kinds or word.endswith("ed") and "VERB" in kinds
+
+
 def adverb(word: str) -> bool:
     """Whether an English dictionary (lemminflect's) knows ``word`` only as an adverb ("mainly",
     "properly"), or it is an adjective made an adverb with -ly ("proactive" -> "proactively").

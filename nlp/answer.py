@@ -372,7 +372,7 @@ class Answerer:
             result = self._relation(frame)
             items = result.answers
             boolean = True if items else None
-            text = self.say.exists(items[0].brief if items else None, frame.readings[0])
+            text = self.say.exists([i.label for i in items], items[0].brief if items else None, frame.readings[0])
             query = result.sparql
         elif check.kind == "type":
             cls, own = check.object, self.lex.specific_type(check.subject)

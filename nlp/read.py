@@ -90,8 +90,9 @@ def _candidates(parse: Parse, lex: Lexicon):
         strong = [r for r in strong if not sets_scene(r)]
         weak = [r for r in weak if not sets_scene(r)]
     frame.states = attach_states(parse.of("state"), entities + classes, lex)
-    if frame.states and not strong and not weak and not _asks_what_it_is(parse):
-        # "weak hips?", "exercises for tight hamstrings": a state alone asks for its remedy.
+    if frame.states and not strong and not weak and not _asks_what_it_is(parse) and parse.form != "yesno":
+        # "weak hips?", "exercises for tight hamstrings": a state alone asks for its remedy; in a
+        # yes/no question it is what is asked ("are my hamstrings tight?").
         strong = [Mention("relation", s.start, s.end, s.text, list(lex.remedies.get(s.iris[0], [])),
                           s.start_char, s.end_char, general=True) for s, _ in frame.states]
     elif parse.request_at is not None and not strong:

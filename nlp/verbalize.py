@@ -224,8 +224,11 @@ class Verbalizer:
 
     # -- yes / no ------------------------------------------------------------------------------
 
-    def exists(self, why: str | None, reading: Reading) -> str:
-        return f"Yes: {why}." if why is not None else f"Not known: my sources do not say {self.asked(reading)}."
+    def exists(self, names: list[str], why: str | None, reading: Reading) -> str:
+        """'Yes: lateral side steps and side leg lifts, stated in [1].' (what answers, where from)."""
+        if not names:
+            return f"Not known: my sources do not say {self.asked(reading)}."
+        return f"Yes: {_join(names)}, {why[:1].lower() + why[1:]}." if why else f"Yes: {_join(names)}."
 
     def is_a(self, entity: str, cls: str, holds: bool | None, own: str | None = None, titles=()) -> str:
         """'Yes: hamstrings are a muscle. Based on [1].' (the articles that speak of it)."""

@@ -70,7 +70,7 @@ def yes_no_frame(frame, entities, relations, classes, lex):
             frame.entities = [(entity, subject)]
             frame.checks = [Check("value", subject, values[0], None, [entity, relation])]
             return frame
-        if classes and not relations:
+        if classes and not relations and not _existential(parse):
             cls = class_heads(classes, parse)[-1]
             frame.entities = [(entity, entity.iris[0])]
             frame.checks = [Check("type", entity.iris[0], None, cls.iris[0], [entity, cls])]
@@ -85,6 +85,13 @@ def yes_no_frame(frame, entities, relations, classes, lex):
                 frame.checks = [Check("exists", found.readings[0].nodes["n0"].iri)]
                 return frame
     return not_found(frame, relations, None, lex)
+
+
+def _existential(parse: Parse) -> bool:
+    """ "is there any benefit to ...?", "are there exercises for ...?": asks whether something of
+    the class exists in some relation the words leave open, not whether the name is of the class."""
+    content = [w for w in parse.words if w.strip() and any(c.isalnum() for c in w)]
+    return content[1:2] == ["there"]
 
 
 def exists_frame(frame, entities, strong, weak, classes, lex):

@@ -532,3 +532,32 @@ def test_understanding_a_negation_inside_a_name_negates_nothing(asker):
     what is not related."""
     answer = ask(asker, "how long should a beginner work up to running without stopping?")
     assert answer.type == "value" and answer.count == 30
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("can running make my thighs look sleeker?", True),
+    ("will running make my legs bulky?", False),
+])
+def test_understanding_a_name_said_predicatively_is_that_name(asker, question, expected):
+    """ "thighs look sleeker" is "sleeker thighs" said the other way round (an adjective after a
+    linking verb); "tone the muscles" is a verb and its object, not "muscle tone"."""
+    answer = ask(asker, question)
+    assert answer.type == "yesno" and answer.boolean is expected
+    found = asker.parse("which exercises tone the muscles that keep the hip from collapsing?").of("entity")
+    assert "muscle tone" not in [asker.lexicon.label(m.iris[0]) for m in found]
+
+
+def test_understanding_is_there_asks_whether_something_exists_not_what_a_name_is(asker):
+    """ "is there any benefit to running downhill?" is not "is running downhill a benefit?": no
+    "No, a movement is not an outcome"."""
+    answer = ask(asker, "is there any benefit to running downhill?")
+    assert answer.boolean is None
+    answer = ask(asker, "is there an exercise for runner's knee?")
+    assert answer.boolean is True and "lateral side steps" in answer.text
+
+
+def test_understanding_a_state_asked_in_a_yes_no_question_is_not_a_request_for_its_remedy(asker):
+    """ "are my hamstrings tight?" asks about the asker's body, which the graph cannot know; it
+    is not "what relieves tight hamstrings?" (a Yes naming foam rolling)."""
+    answer = ask(asker, "are my hamstrings tight?")
+    assert answer.boolean is None and not answer.answers

@@ -157,13 +157,13 @@ class Asker:
             # so what it is about is in the statements; read them with it.
             asked, aside, parse = message, [], self.parse(message)
         frame = build_frame(parse, self.lexicon)
-        frame.within = within
+        frame.within = _both(frame.within, within)
         answer = self.answerer.answer(frame)
         if not answer.answers and answer.boolean is None and not answer.count:
             # Nothing found: a name that swallowed a verb may have hidden the reading that works.
             again = self._reread(asked, parse)
             if again is not None and again.understood:
-                again.within = within
+                again.within = _both(again.within, within)
                 second = self.answerer.answer(again)
                 if second.answers or second.boolean is not None or second.count:
                     answer = second
@@ -171,6 +171,11 @@ class Asker:
             answer.question = message  # the answer is to what was asked, as typed
             answer.explain.insert(0, "set aside, as what leads up to the question: " + " ".join(aside))
         return answer
+
+
+def _both(a: set[str] | None, b: set[str] | None) -> set[str] | None:
+    """Answers kept to both sets (None: no limit)."""
+    return b if a is None else a if b is None else a & b
 
 
 class QuestionService:

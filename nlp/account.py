@@ -253,6 +253,8 @@ def used_mentions(frame: Frame, readings: list[Reading], lex: Lexicon, checks=No
             if not checks or any(m in c.uses for c in checks)]
     used += [(m, f"{'states' if m is frame.stated else 'asks for'} its {lex.label(frame.value_prop)}")
              for m in frame.value_mentions]
+    if readings and frame.choice:
+        used += [(m, f"offered as an answer: {lex.label(m.iris[0])}") for m in frame.choice]
     if readings and frame.members_of is not None:
         used.append((frame.members_of, f"asks which of {lex.label(frame.members_of.iris[0])}"))
     if readings and frame.given:

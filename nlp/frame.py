@@ -83,6 +83,7 @@ class Frame:
     excluded: list[Mention] = field(default_factory=list)  # names left out of the answers ("besides the glutes")
     excluding: list[int] = field(default_factory=list)     # the words that leave them out, and "else"/"other"
     members_of: Mention | None = None  # "which thigh muscles ...": answers kept to the members of this group
+    choice: list[Mention] = field(default_factory=list)  # "quads or hamstrings?": the answers are chosen among these
     reason: str = ""
     explain: list[str] = field(default_factory=list)
 

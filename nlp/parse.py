@@ -17,6 +17,7 @@ from .grammar import (
     AUXILIARIES,
     EMBEDDING,
     COMMANDS,
+    FILLERS,
     COUNTING,
     DEFINING,
     FUNCTION_WORDS,
@@ -80,6 +81,7 @@ class Parse:
     unknown: list[Mention] = field(default_factory=list)  # runs of content words the graph does not know
     partial: list[Mention] = field(default_factory=list)  # runs of known words that name nothing whole
     corrections: list[tuple[str, str]] = field(default_factory=list)
+    choice: list[Mention] = field(default_factory=list)  # names offered to choose between ("quads or hamstrings")
     idioms: set[int] = field(default_factory=set)   # positions of words that ask for a meaning ("stand for")
     said: set[int] = field(default_factory=set)     # positions of words that say the sources speak ("recommended")
     request_at: int | None = None  # the "do" of "what should I do?": a request for what to do
@@ -146,6 +148,16 @@ class Parser:
             {i for m in mentions for start, end in m.also for i in range(start, end)}
         qword, command = _question_word(words)
         form = _form(words, qword, command)
+        choice = _choice(words, mentions, self.lexicon)
+        joiners = {i for m, n in zip(choice, choice[1:]) for i in range(m.end, n.start)}
+        path_words = any(t.norm_ in PATH_WORDS or t.lower_ in PATH_WORDS for t in doc
+                         if t.i not in covered and t.i not in joiners)
+        if path_words or form == "fragment":
+            # "quads vs hamstrings: what's the difference?" asks how they compare; a bare "quads
+            # vs hamstrings" asks nothing to choose by.
+            choice = []
+        if choice and form == "yesno":
+            form = "wh"  # "is that a quads thing or a hamstrings thing?" asks which of the two
         # An adverb may be passed over in a question asking for things, never in one asking what
         # words mean ("what does 'exercising regularly' mean?"): there it is part of the term.
         defining = any(w in DEFINING for w in words) or bool(idioms)
@@ -164,7 +176,7 @@ class Parser:
             # A negation inside a name ("running without stopping") is part of the name.
             negated=any(w in NEGATIONS for i, w in enumerate(words) if i not in covered),
             all_of=any(w in ALL_OF for w in words),
-            path_words=any(t.norm_ in PATH_WORDS or t.lower_ in PATH_WORDS for t in doc if t.i not in covered),
+            path_words=path_words,
             defining=defining,
             idioms=idioms,
             request_at=_request(words),
@@ -175,6 +187,7 @@ class Parser:
             unknown=unknown,
             partial=partial,
             corrections=corrections,
+            choice=choice,
         )
 
 
@@ -279,6 +292,30 @@ def _form(words: list[str], qword: str | None, command: str | None) -> str:
     if command is not None:
         return "command"
     return "fragment"
+
+
+def _choice(words: list[str], mentions: list[Mention], lex: Lexicon) -> list[Mention]:
+    """Names of things of one kind offered as alternatives ("quads or hammies", "climbs, sprints,
+    or downhills", "a quads thing or a hamstrings thing", "quads vs hamstrings"): joined by "or"
+    or "vs" (and commas), with only articles and fillers between. Empty when there are none, or
+    they are not of one kind."""
+    names = [m for m in mentions if m.kind == "entity"]
+    joining = {"or", ",", "vs", "versus"}
+    for first in range(len(names) - 1):
+        chain, said_or = [names[first]], False
+        for m in names[first + 1:]:
+            between = [w for w in words[chain[-1].end:m.start] if w.strip()]
+            if not between or any(w not in joining and w not in ARTICLES and w not in FILLERS for w in between):
+                break
+            said_or = said_or or bool({"or", "vs", "versus"} & set(between))
+            chain.append(m)
+            if said_or:
+                break
+        kinds = {lex.specific_type(m.iris[0]) for m in chain}
+        if said_or and len(chain) >= 2 and len(kinds) == 1 and None not in kinds \
+                and len({m.iris[0] for m in chain}) == len(chain):
+            return chain
+    return []
 
 
 def _clause_starts(words: list[str]) -> list[str]:

@@ -10,7 +10,7 @@ from .frame import Frame
 from .lexicon import Lexicon
 from .parse import Mention, Parse
 from .refuse import ambiguous_name, expected_class, foreign, give_up, not_found, unknown_compound, unknown_term
-from .search import (connect_frame, definition_frame, list_frame, members_frame, opposite_ends, path_frame,
+from .search import (choice_frame, connect_frame, definition_frame, list_frame, members_frame, opposite_ends, path_frame,
                      relation_frame, value_frame)
 from .states import attach_states
 from .words import (answer_class_mention, class_heads, excluded, expand_general, group_asked, in_passing, inside,
@@ -51,7 +51,8 @@ def _candidates(parse: Parse, lex: Lexicon):
     def new() -> Frame:
         return Frame("not_understood", parse, explain=list(base.explain), states=base.states,
                      answer_mention=base.answer_mention, answer_class=base.answer_class, setting=base.setting,
-                     excluded=base.excluded, excluding=base.excluding, members_of=base.members_of)
+                     excluded=base.excluded, excluding=base.excluding, members_of=base.members_of,
+                     choice=base.choice, within=base.within)
 
     if not parse.content:
         yield give_up(new(), "not_understood", "the question has no words")
@@ -68,6 +69,12 @@ def _candidates(parse: Parse, lex: Lexicon):
     classes = [m for m in parse.of("class") if not inside(m, entities)
                and not any(of_name(parse, m, e, lex) for e in entities)]
     strong, weak = relation_words(parse, classes, lex)
+    if parse.choice:
+        # "running downhill: a quads thing or a hamstrings thing?": the names offered are the
+        # answers to choose among, not things the question is about.
+        base.choice = parse.choice
+        base.within = {m.iris[0] for m in parse.choice}
+        entities = [e for e in entities if e not in parse.choice]
     group = group_asked(parse, entities, classes, lex)
     if group is not None:
         # "which thigh muscles get used during a run?": the group's members are asked for.
@@ -104,7 +111,8 @@ def _candidates(parse: Parse, lex: Lexicon):
     relations = merge_relations(strong, lex) or weak
     answer = answer_class_mention(parse, classes, relations, entities)
     frame.answer_mention = answer
-    answer_class = frame.answer_class = answer.iris[0] if answer else group[1] if group else None
+    answer_class = frame.answer_class = answer.iris[0] if answer else group[1] if group else \
+        lex.specific_type(parse.choice[0].iris[0]) if parse.choice else None
     slot_classes = [c for c in class_heads(classes, parse) if c.iris[0] != answer_class]
 
     if foreign(parse, relations):
@@ -158,6 +166,10 @@ def _candidates(parse: Parse, lex: Lexicon):
             # what a name is: "the IT band issues").
             yield exists_frame(new(), entities, strong, weak, asked, lex)
         return
+    if parse.choice and relations and all(lex.topic & set(e.iris) for e in entities):
+        # "which is stronger, quads or hamstrings?": the relation holds between the names offered
+        # (the topic, if named, is said in passing: "stronger in runners").
+        yield choice_frame(new(), parse.choice, relations, answer_class, lex)
     if len(entities) == 2 and not strong and answer_class is None and not side_by_side(parse, *entities):
         # Two names joined by prepositions or light verbs only ("what do sumo squats have to do
         # with the adductors?") ask how the two are connected; two names side by side ("runner's

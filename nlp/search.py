@@ -404,6 +404,26 @@ def connect_frame(frame, entities, answer_class, lex):
     return frame
 
 
+def choice_frame(frame, choice, relations, answer_class, lex):
+    """ "Which is stronger, quads or hamstrings?": the names offered that stand in the relation to
+    another of them, the one asked for as its subject (what "is stronger")."""
+    frame.type = "relation"
+    frame.readings = []
+    for relation in relations:
+        for prop in relation.iris:
+            p = lex.properties[prop]
+            if p.datatype or p.abstract:
+                continue
+            stated, flipped = lex.canonical(prop)
+            for other in choice:
+                if lex.is_a(other.iris[0], p.range) and lex.compatible(answer_class, p.domain):
+                    hop = Hop("n0", stated, "answer", relation) if flipped else Hop("answer", stated, "n0", relation)
+                    frame.readings.append(Reading({"answer": Node(cls=answer_class), "n0": Node(iri=other.iris[0])},
+                                                  [hop]))
+    frame.entities = [(m, m.iris[0]) for m in choice]
+    return frame if frame.readings else not_found(frame, relations, answer_class, lex)
+
+
 def value_frame(frame, entities, mentions, lex):
     """A literal value (minutes, how often) of an entity, or of what one hop from an entity reaches."""
     prop = next(i for m in mentions for i in m.iris if lex.properties[i].datatype)

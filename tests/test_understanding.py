@@ -561,3 +561,23 @@ def test_understanding_a_state_asked_in_a_yes_no_question_is_not_a_request_for_i
     is not "what relieves tight hamstrings?" (a Yes naming foam rolling)."""
     answer = ask(asker, "are my hamstrings tight?")
     assert answer.boolean is None and not answer.answers
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("running downhill - is that a quads thing or a hamstrings thing?", {"Quadriceps"}),
+    ("when do the glutes kick in: on climbs, sprints, or downhills?", {"RunningUphill", "Sprinting"}),
+    ("which is stronger, quads or hamstrings?", {"Quadriceps"}),
+    ("quads vs hamstrings - which is usually weaker?", {"Hamstrings"}),
+])
+def test_understanding_names_offered_as_alternatives_are_the_answers_to_choose_among(asker, question, expected):
+    """ "X or Y" (or "X vs Y" with a question) offers the answers: the question is read as asking
+    which of them, and only they can answer; a relation between them picks its subject."""
+    answer = ask(asker, question)
+    assert answer.type == "relation" and iris(answer) == expected
+    assert any("offered as an answer" in line or "= entity" in line for line in answer.explain)
+
+
+def test_understanding_names_compared_are_not_a_choice(asker):
+    """ "quads vs hamstrings: what's the difference?" asks how they compare: a path, not a pick."""
+    assert ask(asker, "quads vs hamstrings: what's the difference?").type == "path"
+    assert ask(asker, "quads vs hamstrings").type == "path"

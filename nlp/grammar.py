@@ -41,6 +41,17 @@ FILLERS = {"hey", "hi", "hello", "quick", "question", "questions", "thanks", "th
            # what something is for, said of it ("what are leg lifts meant for?", "supposed to target")
            "meant", "supposed", "designed", "intended"}
 
+#: Adjectives of the usual kind, as "usually" and "typically" say it ("an ordinary run", "everyday
+#: activities"): before a noun they pick out nothing. Elsewhere they say something ("is it normal
+#: to ...?", "run hills everyday": how often).
+USUAL = {"ordinary", "normal", "typical", "usual", "everyday", "regular", "standard", "average", "plain"}
+
+
+def usual(words: list[str], i: int) -> bool:
+    """Whether the word at ``i`` is an adjective of the usual kind standing before another word."""
+    following = next((w for w in words[i + 1:] if w.strip()), "")
+    return words[i] in USUAL and following.isalpha() and not grammatical(following)
+
 #: People a question is from or about ("I'm a physio", "my clients", "someone new"): who asks, not what.
 PEOPLE = {"someone", "somebody", "anyone", "anybody", "everyone", "people", "person", "persons", "folks", "guy",
           "guys", "athlete", "athletes", "client", "clients", "patient", "patients", "coach", "coaches", "physio",
@@ -88,7 +99,7 @@ IN_PASSING = ("a lot of", "lots of", "loads of", "tons of", "a ton of", "hundred
               # "considered" and "classed" are among the fillers; "count" alone asks how many
               "count as", "counts as", "counted as", "count among", "counted among",
               # being able to is "can" ("how long should I be able to run?")
-              "be able to", "able to")
+              "be able to", "able to", "plain old")
 
 #: Words that set a time by an event ("after running"): restrictive unless the event is the topic.
 TIME_WORDS = {"before", "after", "during", "while", "when", "whilst"}

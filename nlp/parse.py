@@ -33,6 +33,7 @@ from .grammar import (
     adverb,
     amount,
     grammatical,
+    usual,
 )
 from .lexicon import Lexicon, normalize
 
@@ -391,7 +392,8 @@ def _leftovers(doc, question: str, covered: set[int], vocabulary: set[str], word
         # Stop words count when the graph uses them in names ("side", "back", "front").
         content = (token.is_alpha and token.i not in covered and len(word) > 1 and not grammatical(word)
                    and (word not in STOP_WORDS or token.norm_ in vocabulary) and token.norm_ not in PATH_WORDS
-                   and not (form in ("wh", "command") and token.norm_ not in vocabulary and adverb(word)))
+                   and not (form in ("wh", "command") and token.norm_ not in vocabulary and adverb(word))
+                   and not usual(words, token.i))
         if content:
             current.append(token)
         elif not word.strip() and current:

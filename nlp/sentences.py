@@ -11,6 +11,12 @@ questions, or none marked, are read whole as before: which one to answer would b
 ('Which muscles do hill repeats load?', ['Coach here.'])
 >>> asked("what prevents runner's knee?")
 ("what prevents runner's knee?", [])
+
+A yes/no question may end with its contrary ("does running work the adductors, or is that gym
+talk?", "... or not?"): the question is the first clause, and a yes or no answers both.
+
+>>> asked("do calves get used when running or is it all thighs")
+('do calves get used when running', ['or is it all thighs'])
 """
 
 import re
@@ -42,8 +48,24 @@ def asked(text: str) -> tuple[str, list[str]]:
     """(the part of ``text`` to answer, the statements set aside)."""
     parts = split(text)
     if len(parts) < 2:
-        return text, []
+        return contrary(text)
     questions = [p for p in parts if is_question(p)]
     if len(questions) != 1:
         return text, []
-    return questions[0], [p for p in parts if p is not questions[0]]
+    question, tail = contrary(questions[0])
+    return question, [p for p in parts if p is not questions[0]] + tail
+
+
+#: Words that open the contrary of a yes/no question after "or" ("or is it ...", "or not").
+_CONTRARY = AUXILIARIES | {"not", "nah", "no", "nope"}
+
+
+def contrary(question: str) -> tuple[str, list[str]]:
+    """(a yes/no question without the contrary it ends with, [that contrary]), or (question, [])."""
+    words = _WORD.findall(question.lower())
+    if not words or words[0] not in AUXILIARIES:
+        return question, []
+    for match in re.finditer(r"[,;]?\s+or\s+([a-z']+)", question, flags=re.IGNORECASE):
+        if match.group(1).lower() in _CONTRARY and any(c.isalnum() for c in question[:match.start()]):
+            return question[:match.start()], [question[match.start():].strip(" ,;")]
+    return question, []

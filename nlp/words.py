@@ -27,6 +27,7 @@ from .grammar import (
     adverb,
     grammatical,
     number,
+    usual,
 )
 from .lexicon import Lexicon
 from .parse import Mention, Parse
@@ -248,6 +249,8 @@ def carries_meaning(parse: Parse, i: int, lex: Lexicon) -> bool:
         return True  # "how do I know if my glutes are firing?": asks for a way to tell
     if len(word) < 2 and not word.isdigit() or not any(c.isalnum() for c in word):
         return False  # a letter alone: "r u", the s of "whats"
+    if usual(parse.words, i):
+        return False  # "an ordinary run": the usual kind picks out nothing
     if word in RESTRICTIVE or number(word):
         return True
     if grammatical(word) or word in FUNCTION_WORDS:

@@ -581,3 +581,22 @@ def test_understanding_names_compared_are_not_a_choice(asker):
     """ "quads vs hamstrings: what's the difference?" asks how they compare: a path, not a pick."""
     assert ask(asker, "quads vs hamstrings: what's the difference?").type == "path"
     assert ask(asker, "quads vs hamstrings").type == "path"
+
+
+def test_understanding_a_yes_no_question_ending_with_its_contrary_asks_the_first_clause(asker):
+    """ "..., or is that gym talk?", "... or nah": the contrary is set aside; a yes or no to the
+    first clause answers both."""
+    answer = ask(asker, "does running engage the adductors, or is that just gym talk?")
+    assert answer.boolean is True
+    assert any(line.startswith("set aside") and "gym talk" in line for line in answer.explain)
+    # "or" between two names is no contrary: both are asked of.
+    assert ask(asker, "does running engage the quads or the hamstrings?").type == "relation"
+
+
+def test_understanding_an_adjective_of_the_usual_kind_picks_out_nothing_before_a_noun(asker):
+    """ "an ordinary run" is a run; "run hills everyday" says how often, which the graph does not
+    hold, so it is not passed over."""
+    answer = ask(asker, "are the adductors active during an ordinary run?")
+    assert answer.boolean is True
+    answer = ask(asker, "is it ok to run hills everyday?")
+    assert answer.boolean is None and not answer.answers

@@ -5,7 +5,7 @@ things), nlp.yesno and nlp.refuse; what the words say, in nlp.words and nlp.stat
 """
 
 from .account import accounted
-from .grammar import AUXILIARIES, BE, grammatical
+from .grammar import AUXILIARIES, BE, SETTING_WORDS, grammatical
 from .frame import Frame
 from .lexicon import Lexicon
 from .parse import Mention, Parse
@@ -140,6 +140,14 @@ def _candidates(parse: Parse, lex: Lexicon):
 
     if parse.path_words and len(entities) >= 2:
         yield path_frame(new(), entities[:2], lex)
+    if entities and not strong and answer_class is None and _said_as_verb(parse, entities[0], lex) and all(
+            parse.words[word_before(parse, e)] in SETTING_WORDS for e in entities[1:]):
+        # "what keeps my hip from collapsing (when I push off)?": a name made of a verb ("keeping
+        # the hip from collapsing"), said as one with the question word as its subject, asks what
+        # does it; a name after "when" says when (joined to the reading, nlp.account).
+        frame = connect_frame(new(), entities, None, lex, subject=True)
+        frame.explain.append(f"{entities[0].text!r} said as a verb: what does it")
+        yield frame
     if parse.defining and entities and not strong and not parse.unknown and parse.form != "yesno":
         yield definition_frame(new(), entities, lex)
     quantities = parse.of("quantity")
@@ -232,6 +240,18 @@ def _candidates(parse: Parse, lex: Lexicon):
 def side_by_side(parse, first, second) -> bool:
     """Whether two names stand together with only a possessive between: one noun phrase."""
     return next_to(parse, first, second) or next_to(parse, second, first)
+
+
+def _said_as_verb(parse: Parse, entity: Mention, lex: Lexicon) -> bool:
+    """Whether a name whose label opens with a verb in -ing ("keeping the hip from collapsing") is
+    typed with that verb in another form ("keeps"), right after "what" or "who"."""
+    opening = [i for i, w in enumerate(parse.words[:entity.start]) if w.strip() and any(c.isalnum() for c in w)]
+    if parse.form != "wh" or parse.qword not in ("what", "who") or len(opening) != 1:
+        return False
+    typed = parse.words[entity.start]
+    found = lex.entity(entity.iris[0])
+    firsts = {name.split()[0].lower() for name in found.names} if found else set()
+    return any(first.endswith("ing") and typed != first and lex.lemma(typed) == lex.lemma(first) for first in firsts)
 
 
 def _asks_what_it_is(parse: Parse) -> bool:

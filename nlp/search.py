@@ -381,15 +381,16 @@ def definition_frame(frame, entities, lex):
     return frame
 
 
-def connect_frame(frame, entities, answer_class, lex):
-    """An entity and an answer class but no relation word: every property that links the two."""
+def connect_frame(frame, entities, answer_class, lex, subject=False):
+    """An entity and an answer class but no relation word: every property that links the two
+    (``subject``: only those whose subject is the answer)."""
     entity = entities[0]
     readings = []
     for iri in entity.iris[:1]:
         for prop in lex.properties.values():
             if prop.datatype or not prop.canonical or prop.abstract:
                 continue
-            if lex.is_a(iri, prop.domain) and lex.compatible(prop.range, answer_class):
+            if lex.is_a(iri, prop.domain) and lex.compatible(prop.range, answer_class) and not subject:
                 readings.append(Reading({"n0": Node(iri=iri), "answer": Node(cls=narrower(prop.range, answer_class, lex))},
                                         [Hop("n0", prop.iri, "answer")]))
             if lex.is_a(iri, prop.range) and lex.compatible(prop.domain, answer_class):
@@ -399,7 +400,7 @@ def connect_frame(frame, entities, answer_class, lex):
         return not_found(frame, [], answer_class, lex)
     frame.type = "count" if frame.parse.counting else "relation"
     frame.readings = readings
-    frame.explain.append(f"no relation word: every property linking {lex.label(answer_class)} and "
+    frame.explain.append(f"no relation word: every property linking {lex.label(answer_class) if answer_class else 'anything'} and "
                          f"{lex.label(entity.iris[0])} ({len(readings)})")
     return frame
 

@@ -600,3 +600,16 @@ def test_understanding_an_adjective_of_the_usual_kind_picks_out_nothing_before_a
     assert answer.boolean is True
     answer = ask(asker, "is it ok to run hills everyday?")
     assert answer.boolean is None and not answer.answers
+
+
+def test_understanding_a_name_made_of_a_verb_said_as_one_asks_what_does_it(asker):
+    """ "keeping the hip from collapsing" is a function; "what keeps my hip from collapsing?" has
+    the question word as the verb's subject: what has that function, not its definition. A name
+    after "when" narrows it."""
+    answer = ask(asker, "what keeps my hip from collapsing?")
+    assert answer.type == "relation" and iris(answer) == {"Adductors"}
+    answer = ask(asker, "what keeps my hip from collapsing when I push off?")
+    assert iris(answer) == {"Adductors"}
+    answer = ask(asker, "what keeps my hip from collapsing when I sprint?")
+    assert not answer.answers
+    assert ask(asker, "what is keeping the hip from collapsing?").type == "definition"

@@ -56,7 +56,9 @@ def usual(words: list[str], i: int) -> bool:
 PEOPLE = {"someone", "somebody", "anyone", "anybody", "everyone", "people", "person", "persons", "folks", "guy",
           "guys", "athlete", "athletes", "client", "clients", "patient", "patients", "coach", "coaches", "physio",
           "physios", "physiotherapist", "physiotherapists", "friend", "friends", "she",
-          "he", "her", "him", "his", "hers", "myself"}
+          "he", "her", "him", "his", "hers", "myself",
+          # the asker's body is the asker ("the muscles your body uses" are the ones you use)
+          "body", "bodies"}
 CONJUNCTIONS = {"and", "or", "but", "nor", "plus", "&", "then", "also"}
 #: Words that point at something already named ("what is it?"); "it" is also the IT of "IT band".
 POINTERS = {"it", "this", "that", "these", "those", "there", "here", "one", "ones"}

@@ -13,9 +13,11 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .frame import Frame, Hop, Node, Reading, show_node
 from .grammar import (
+    ARTICLES,
     DEMONSTRATIVES,
     FUNCTION_WORDS,
     LIGHT_VERBS,
+    PRONOUNS,
     TIME_WORDS,
     grammatical,
 )
@@ -172,6 +174,12 @@ def accounted(frame: Frame, lex: Lexicon) -> Frame:
                      and {c.subject, c.object} == {d.subject, d.object}]
             pairs = [(c, d, a) for c, d, a in pairs if not a.left]
             if not pairs:
+                # "does running cause imbalances in the thighs?": a name joined to a checked one
+                # by a preposition says which (the imbalances in the thighs), taken as given.
+                pairs = [(c, g, a) for c, g in _qualified(frame, frame.checks, lex)
+                         for a in [account(frame.parse, lex, used_mentions(frame, [], lex, [c, g]), alone)]
+                         if not a.left]
+            if not pairs:
                 return unaccounted(frame, found[0][1], lex)
             main, given, found_both = pairs[0]
             frame.checks, frame.given, frame.account = [main], [given], found_both
@@ -184,6 +192,26 @@ def accounted(frame: Frame, lex: Lexicon) -> Frame:
             return unaccounted(frame, frame.account, lex)
     frame.explain += frame.account.lines(frame.parse)
     return frame
+
+
+def _qualified(frame: Frame, checks, lex: Lexicon):
+    """(check, given) pairs: a name the check leaves out, right after a relation word that follows
+    one of the check's names ("imbalances in the thighs"), linked to that name as the word says."""
+    from .yesno import triple_checks
+
+    parse = frame.parse
+    for check in checks:
+        named = [m for m in check.uses if m.kind == "entity"]
+        for rest in parse.of("entity"):
+            if rest in named or lex.topic & set(rest.iris):
+                continue
+            relation = next((r for r in parse.of("relation") if r.end <= rest.start and
+                             all(w in ARTICLES or w in PRONOUNS or not w.strip() for w in parse.words[r.end:rest.start])),
+                            None)
+            head = next((m for m in named if relation is not None and m.end <= relation.start and
+                         not any(w.strip() for w in parse.words[m.end:relation.start])), None)
+            if head is not None:
+                yield from ((check, g) for g in triple_checks(parse, [head, rest], relation, lex))
 
 
 def _attach_rest(frame: Frame, tier: list[Reading], lex: Lexicon) -> list[Reading]:

@@ -613,3 +613,14 @@ def test_understanding_a_name_made_of_a_verb_said_as_one_asks_what_does_it(asker
     answer = ask(asker, "what keeps my hip from collapsing when I sprint?")
     assert not answer.answers
     assert ask(asker, "what is keeping the hip from collapsing?").type == "definition"
+
+
+def test_understanding_a_name_qualifying_a_checked_one_is_taken_as_given(asker):
+    """ "imbalances in the thighs": the thighs say which imbalances (a fact the graph must hold
+    too), not a second thing the yes/no asks about; a qualifier the graph has no link for is not
+    passed over."""
+    answer = ask(asker, "does running cause muscular imbalances in the thighs?")
+    assert answer.boolean is True
+    assert any(line.startswith("given: muscular imbalance shows in thigh") for line in answer.explain)
+    assert ask(asker, "can running by itself correct muscle imbalances in the thighs?").boolean is False
+    assert ask(asker, "does running cause muscular imbalances in the calves?").boolean is None

@@ -182,11 +182,52 @@ class Answerer:
         entities = self._entities(shown)
         text = self.say.relation(frame.type, readings, [a.label for a in answers], via, found_by, answers) \
             + self._details(answers)
+        acted_on = self._states_acted_on(frame, readings, answers, found_by)
+        if acted_on:
+            answers, of = acted_on
+            text = self.say.states_of(of) + " " + text[:1].upper() + text[1:]
         # None found is not "none exist": the graph may simply not record them (open world).
         count = len(answers) if frame.type == "count" and answers else None
         suggestions = [] if answers else self.say.examples()
         return Answer(frame.parse.question, True, frame.type, entities, "\n\n".join(queries), answers,
                       None, count, text, suggestions, frame.explain)
+
+    def _states_acted_on(self, frame: Frame, readings: list[Reading], answers: list[Item], found_by: dict):
+        """ "What does foam rolling relieve?": through a relation that acts on its object's state
+        (kg:objectInState), what is relieved is the tightness, of the hamstrings. The state items,
+        when every answer was reached so and the question names no class or state; else None."""
+        if not answers or any(m.kind in ("state", "class") for m in frame.parse.mentions):
+            return None
+        states = {}
+        for item in answers:
+            found = [readings[k] for k in sorted(found_by.get(item.iri, ()))]
+            reaching = [[h for h in r.hops if h.object == r.answer] for r in found]
+            if not found or any(len(hops) != 1 for hops in reaching):
+                return None
+            acted = {self._acts_on_state(hops[0]) for hops in reaching}
+            if len(acted) != 1 or None in acted:
+                return None
+            state = acted.pop()
+            states.setdefault(state, []).append(item)
+        items = []
+        for state, of in states.items():
+            first = of[0]
+            item = self._item(state, Reason(first.why, first.brief, first.inferred, tuple(first.sources)), first.relation)
+            for other in of[1:]:
+                item.why, item.brief = f"{item.why}; {other.why}", f"{item.brief}; {other.brief}"
+                item.sources = list(dict.fromkeys(item.sources + other.sources))
+            items.append(item)
+        return items, [(state, [i.label for i in of]) for state, of in states.items()]
+
+    def _acts_on_state(self, hop) -> str | None:
+        """The state a hop's relation acts on, when the words that name it take the state as their
+        object ("relieve", or a general "help with"), not the thing in it ("loosen up")."""
+        prop = self.lex.properties.get(hop.prop)
+        if prop is None or prop.object_state is None or hop.mention is None:
+            return None
+        typed = " ".join(self.lex.lemma(w) for w in hop.mention.text.lower().split())
+        phrases = {" ".join(self.lex.lemma(w) for w in p.lower().split()) for p in prop.state_phrases}
+        return prop.object_state if hop.mention.general or typed in phrases else None
 
     def _most_specific(self, readings: list[Reading], answers: list[Item]) -> list[Item]:
         """Leave out an answer that only follows from another one: asked where the hamstrings are,

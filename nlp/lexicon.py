@@ -79,6 +79,8 @@ class Property:
     note: str | None = None
     supers: list[str] = field(default_factory=list)   # properties it is a subproperty of (stated)
     in_state: str | None = None                       # its subject is in this state (weakness causes)
+    object_state: str | None = None                   # it acts on its object's state (relieves tightness of)
+    state_phrases: list[str] = field(default_factory=list)  # its phrases whose object is that state ("relieve")
     abstract: bool = False                            # no fact states it: its subproperties carry them
     request: bool = False                             # answers "what should I do ...?" (kg:request)
     proxy: bool = False                               # its object may stand for its subject (kg:proxy)
@@ -311,6 +313,8 @@ SELECT ?p ?q WHERE {
   FILTER NOT EXISTS { VALUES ?rule { %s } GRAPH ?rule { ?p rdfs:subPropertyOf ?q } }
 }""" % " ".join(str(rule) for rule in terms.RULES)
 _IN_STATE = "SELECT ?p ?state WHERE { ?p kg:inState ?state }"
+_OBJECT_STATE = "SELECT ?p ?state WHERE { ?p kg:objectInState ?state }"
+_STATE_PHRASES = "SELECT ?p ?phrase WHERE { ?p kg:statePhrase ?phrase } ORDER BY ?p ?phrase"
 #: Flags on properties the parser reads, each as (the Property field it sets, what the graph says).
 _FLAGS = [("request", "?p kg:request true"), ("proxy", "?p kg:proxy true"), ("membership", "?p kg:membership true"),
           ("distributes", "?p kg:distributes true"), ("spoken", "?p kg:sourceSpeech true"),
@@ -403,6 +407,12 @@ def build(graph, tokenize, path: Path) -> Lexicon:
     for row in graph.select(_IN_STATE):
         if row["p"].value in properties:
             properties[row["p"].value].in_state = row["state"].value
+    for row in graph.select(_OBJECT_STATE):
+        if row["p"].value in properties:
+            properties[row["p"].value].object_state = row["state"].value
+    for row in graph.select(_STATE_PHRASES):
+        if row["p"].value in properties:
+            properties[row["p"].value].state_phrases.append(row["phrase"].value)
     for flag, pattern in _FLAGS:
         for row in graph.select(f"SELECT ?p WHERE {{ {pattern} }}"):
             if row["p"].value in properties:

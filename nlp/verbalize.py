@@ -301,6 +301,10 @@ class Verbalizer:
     def value(self, subject: str, prop: str, value: str, why: str) -> str:
         return f"{_capital(self.label(subject))}: {self.label(prop)}: {value} ({why})"
 
+    def states_of(self, states: list[tuple[str, list[str]]]) -> str:
+        """'Tightness (of hamstrings).': the states a relation acts on, and whose."""
+        return " ".join(f"{_capital(self.label(s))} (of {_join(names)})." for s, names in states)
+
     def stated_value(self, holds: bool | None, prop: str, found: list[tuple[str, str, str]], stated: str) -> str:
         """'Yes: the target minutes of the beginner running guideline is 30 (why).', 'No: ... is 30,
         not 60 (why).', 'Not known: ... is 30 (why); my sources do not say 60.'"""

@@ -624,3 +624,13 @@ def test_understanding_a_name_qualifying_a_checked_one_is_taken_as_given(asker):
     assert any(line.startswith("given: muscular imbalance shows in thigh") for line in answer.explain)
     assert ask(asker, "can running by itself correct muscle imbalances in the thighs?").boolean is False
     assert ask(asker, "does running cause muscular imbalances in the calves?").boolean is None
+
+
+def test_understanding_what_a_relation_on_a_state_acts_on_is_the_state(asker):
+    """ "What does foam rolling relieve?": relieving tightness of the hamstrings acts on their
+    tightness (kg:objectInState), so the tightness answers, of the hamstrings; "loosen up" takes
+    the muscle as its object, and a class named asks for things of that class."""
+    answer = ask(asker, "what does the foam roller alleviate?")
+    assert iris(answer) == {"Tightness"} and answer.text.startswith("Tightness (of hamstrings).")
+    assert iris(ask(asker, "what does foam rolling loosen up?")) == {"Hamstrings"}
+    assert iris(ask(asker, "which muscles does foam rolling relieve?")) == {"Hamstrings"}

@@ -177,7 +177,8 @@ class Answerer:
                         item.brief = f"{item.brief}; {reason.brief}"
                     if relation and relation not in (item.relation or ""):
                         item.relation = f"{item.relation}, {relation}" if item.relation else relation
-        answers = self._most_specific(readings, sorted(items.values(), key=lambda i: i.label.lower()))
+        answers = self._most_specific(readings, sorted(items.values(), key=lambda i: i.label.lower()),
+                                      {i for m in frame.excluded for i in m.iris})
         shown = Frame(frame.type, frame.parse, frame.entities, readings)
         entities = self._entities(shown)
         text = self.say.relation(frame.type, readings, [a.label for a in answers], via, found_by, answers) \
@@ -229,11 +230,12 @@ class Answerer:
         phrases = {" ".join(self.lex.lemma(w) for w in p.lower().split()) for p in prop.state_phrases}
         return prop.object_state if hop.mention.general or typed in phrases else None
 
-    def _most_specific(self, readings: list[Reading], answers: list[Item]) -> list[Item]:
+    def _most_specific(self, readings: list[Reading], answers: list[Item], left_out=frozenset()) -> list[Item]:
         """Leave out an answer that only follows from another one: asked where the hamstrings are,
         "the back of the thigh" says it, and "the thigh" (inferred: that back is part of the thigh)
         adds nothing; asked which muscles make up the thigh muscles, the glutes say it, and the
-        gluteus maximus (a member of a member: the relation is transitive) adds nothing."""
+        gluteus maximus (a member of a member: the relation is transitive) adds nothing. And a
+        group listed beside all of its members (or those the question left out: ``left_out``)."""
         if len(answers) < 2:
             return answers
         # The steps that extend the relation by one more: a chain (located in, then part of), or
@@ -252,7 +254,17 @@ class Answerer:
         iris = sorted({a.iri for a in answers})
         redundant = {row["a" if step in steps else "b"].value for step in sorted(steps | inward)
                      for row in self.graph.select(sparql.via(step, iris)) if row["a"].value != row["b"].value}
-        return [a for a in answers if not (a.inferred and a.iri in redundant)]
+        kept = [a for a in answers if not (a.inferred and a.iri in redundant)]
+        # A group whose members are all answers too adds nothing ("which muscles does running
+        # work?": the thigh muscles, beside the quadriceps, hamstrings, glutes and adductors); in
+        # a list of what there is, it is one more thing.
+        member_of = [p.iri for p in self.lex.properties.values() if p.membership]
+        members: dict[str, set[str]] = {}
+        if member_of and len(kept) > 2 and any(r.hops for r in readings):
+            for row in self.graph.select(sparql.members_among([a.iri for a in kept], member_of)):
+                members.setdefault(row["whole"].value, set()).add(row["member"].value)
+        listed = {a.iri for a in kept} | set(left_out)
+        return [a for a in kept if not (len(members.get(a.iri, ())) >= 2 and members[a.iri] <= listed)]
 
     def _triples(self, reading: Reading, row: dict) -> list[tuple[str, str, str]]:
         def value(name):

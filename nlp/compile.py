@@ -112,6 +112,16 @@ def chain_premises(s: str, steps: list[str], o: str) -> str:
     return f"SELECT DISTINCT {' '.join(names)} WHERE {{ {patterns} }}"
 
 
+def members_among(answers: list[str], member_of: list[str]) -> str:
+    """The direct members of each answer, by the ``member_of`` properties (not a member of a
+    member, which a transitive membership also links)."""
+    values = " ".join(iri(a) for a in answers)
+    path = "|".join(iri(m) for m in member_of)
+    return (f"SELECT DISTINCT ?whole ?member WHERE {{ VALUES ?whole {{ {values} }} ?member {path} ?whole "
+            f"FILTER NOT EXISTS {{ ?member {path} ?middle . ?middle {path} ?whole "
+            f"FILTER(?middle != ?whole && ?middle != ?member) }} }}")
+
+
 def via(step: str, answers: list[str]) -> str:
     """Pairs of answers (b, a) with b step a: a follows from b by one more step."""
     values = " ".join(iri(a) for a in answers)

@@ -634,3 +634,12 @@ def test_understanding_what_a_relation_on_a_state_acts_on_is_the_state(asker):
     assert iris(answer) == {"Tightness"} and answer.text.startswith("Tightness (of hamstrings).")
     assert iris(ask(asker, "what does foam rolling loosen up?")) == {"Hamstrings"}
     assert iris(ask(asker, "which muscles does foam rolling relieve?")) == {"Hamstrings"}
+
+
+def test_understanding_a_group_listed_beside_all_its_members_adds_nothing(asker):
+    """Running engages the thigh muscles and each of their member groups: the answer lists the
+    members; the thigh muscles return when a member is missing, and a list of all muscle groups
+    keeps them."""
+    assert "ThighMuscles" not in iris(ask(asker, "which muscles does running engage?"))
+    assert "ThighMuscles" in iris(ask(asker, "what does running strengthen?"))
+    assert "ThighMuscles" in iris(ask(asker, "list all muscle groups"))

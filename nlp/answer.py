@@ -459,6 +459,8 @@ class Answerer:
                           if any(i in m.iris for m in check.uses if m.kind == "entity"))
             other = check.object if entity == check.subject else check.subject
             text = self.say.state_unknown(check.state.iris[0], entity, other)
+        elif frame.every:
+            boolean, items, text = self._every_meaning(frame)
         else:
             boolean, items, text, decided_by = self._triple_truth(frame.checks)
             query += "".join("\n\n" + q for q in decided_by)
@@ -475,6 +477,17 @@ class Answerer:
                 text = self.say.not_alone(c.subject, c.prop, c.object, items[0].brief)
         return Answer(frame.parse.question, True, "yesno", entities, query, items, boolean, None, text,
                       [], frame.explain)
+
+    def _every_meaning(self, frame: Frame) -> tuple[bool | None, list[Item], str]:
+        """Each meaning of an ambiguous name checked: the yes or no they all give, else not known,
+        with what each says."""
+        results = [self._triple_truth(group) for group in frame.every]
+        answers = {boolean for boolean, _, _, _ in results}
+        texts = [text for _, _, text, _ in results]
+        if len(answers) == 1 and None not in answers:
+            boolean = answers.pop()
+            return boolean, [i for _, items, _, _ in results for i in items], self.say.every_meaning(boolean, texts)
+        return None, [], " ".join(texts) if answers == {None} else self.say.every_meaning(None, texts)
 
     def _triple_truth(self, checks) -> tuple[bool | None, list[Item], str, list[str]]:
         """Yes if the graph holds a checked triple; no if it denies it; yes if a group the object

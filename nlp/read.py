@@ -120,6 +120,11 @@ def _candidates(parse: Parse, lex: Lexicon):
         return
     ambiguous = ambiguous_name(parse, entities, lex)
     if ambiguous:
+        if parse.form == "yesno" and ambiguous.meanings:
+            # "do weak hips cause knee pain?": whichever pain is meant, the graph may say the same.
+            either = _whichever_meant(new, ambiguous, entities, relations, classes, lex)
+            if either is not None:
+                yield either
         yield ambiguous(new())
         return
     compound = unknown_compound(parse, entities)
@@ -235,6 +240,27 @@ def _candidates(parse: Parse, lex: Lexicon):
         yield path_frame(new(), entities, lex)
     yield not_found(new(), relations, answer_class, lex)
 
+
+
+def _whichever_meant(new, ambiguity, entities, relations, classes, lex) -> Frame | None:
+    """A yes/no question read once per meaning of its ambiguous name, every reading checked
+    (Frame.every): answered only when all say the same. None unless each meaning is understood as
+    triples to check."""
+    entity, word = ambiguity.replaces
+    frames = []
+    for meaning in ambiguity.meanings:
+        named = [meaning if e is entity else e for e in entities]
+        frame = accounted(yes_no_frame(new(), named, [r for r in relations if r is not word], classes, lex), lex)
+        if not frame.understood or not frame.checks or frame.checks[0].kind != "triple" or frame.given:
+            return None
+        frames.append(frame)
+    combined = frames[0]
+    combined.every = [f.checks for f in frames]
+    combined.checks = [c for f in frames for c in f.checks]
+    combined.entities = list({id(m): (m, i) for f in frames for m, i in f.entities}.values())
+    combined.explain.append(f"{ambiguity.text!r} could mean " + ", ".join(lex.label(m.iris[0]) for m in
+                                                                        ambiguity.meanings) + ": each is checked")
+    return combined
 
 
 def side_by_side(parse, first, second) -> bool:

@@ -3,6 +3,7 @@ mean several things, or words no reading accounts for; each with what the graph 
 """
 
 import re
+from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -24,8 +25,7 @@ def ambiguous_name(parse: Parse, entities, lex):
         words = {parse.norms[i] for p in parse.partial for i in range(p.start, p.end) if parse.norms[i].strip()}
         candidates = _containing(words, lex, every=True) or _containing(words, lex, every=False)
         if len(candidates) > 1:
-            text = parse.partial[0].text
-            return lambda frame: ambiguous_frame(frame, text, candidates, lex)
+            return Ambiguity(parse.partial[0].text, candidates, lex)
     for entity in entities:
         after = next((m for m in parse.mentions if m.kind == "relation" and m.start in (entity.end, entity.end + 1)
                       and m.end - m.start == 1 and not any((c.start, c.end) == (m.start, m.end)
@@ -45,8 +45,26 @@ def ambiguous_name(parse: Parse, entities, lex):
                    and any(lex.lemma(n.lower().split()[-1]) == word for n in lex.entity(iri).names)]
         if len(holders) > 1:
             text = parse.question[entity.start_char:after.end_char]
-            return lambda frame: ambiguous_frame(frame, text, holders, lex)
+            # What each meaning would be: the name and the word read as one name.
+            meanings = [Mention("entity", entity.start, after.end, text, [iri], entity.start_char, after.end_char)
+                        for iri in dict.fromkeys(holders)]
+            return Ambiguity(text, holders, lex, meanings, (entity, after))
     return None
+
+
+@dataclass
+class Ambiguity:
+    """A name that could mean several things: called with a frame, the refusal that says so;
+    ``meanings`` are the mentions it could be, each replacing the mentions in ``replaces``."""
+
+    text: str
+    candidates: list[str]
+    lex: Lexicon
+    meanings: list[Mention] = field(default_factory=list)
+    replaces: tuple = ()
+
+    def __call__(self, frame: Frame) -> Frame:
+        return ambiguous_frame(frame, self.text, self.candidates, self.lex)
 
 
 def unknown_compound(parse: Parse, entities) -> str | None:

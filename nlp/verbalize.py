@@ -301,6 +301,13 @@ class Verbalizer:
     def value(self, subject: str, prop: str, value: str, why: str) -> str:
         return f"{_capital(self.label(subject))}: {self.label(prop)}: {value} ({why})"
 
+    def every_meaning(self, holds: bool | None, texts: list[str]) -> str:
+        """'Yes, whichever is meant: <one>; <other>', or 'Not known: it depends on which is meant: ...'."""
+        if holds is None:
+            return "Not known: it depends on which is meant. " + " ".join(texts)
+        said = " ".join(_capital(t.split(": ", 1)[1]) if ": " in t else t for t in texts)
+        return f"{'Yes' if holds else 'No'}, whichever is meant. {said}"
+
     def states_of(self, states: list[tuple[str, list[str]]]) -> str:
         """'Tightness (of hamstrings).': the states a relation acts on, and whose."""
         return " ".join(f"{_capital(self.label(s))} (of {_join(names)})." for s, names in states)

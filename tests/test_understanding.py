@@ -643,3 +643,14 @@ def test_understanding_a_group_listed_beside_all_its_members_adds_nothing(asker)
     assert "ThighMuscles" not in iris(ask(asker, "which muscles does running engage?"))
     assert "ThighMuscles" in iris(ask(asker, "what does running strengthen?"))
     assert "ThighMuscles" in iris(ask(asker, "list all muscle groups"))
+
+
+def test_understanding_a_yes_no_with_an_ambiguous_name_is_answered_when_every_meaning_agrees(asker):
+    """ "knee pain" could be IT band syndrome or runner's knee: weak hips cause both, so "Yes,
+    whichever is meant", each fact cited; where the meanings differ or the graph is silent,
+    no yes or no; a question asking for things still asks which is meant."""
+    answer = ask(asker, "do weak hips cause knee pain?")
+    assert answer.boolean is True and answer.text.startswith("Yes, whichever is meant.")
+    assert {"ITBandSyndrome", "RunnersKnee"} <= iris(answer)
+    assert ask(asker, "does foam rolling prevent knee pain?").boolean is None
+    assert ask(asker, "what causes knee pain?").type == "ambiguous"

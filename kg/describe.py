@@ -174,7 +174,10 @@ def _supports(graph, rows, labels) -> list[tuple[str, str, str]]:
 
 
 def negate(label: str) -> str:
-    """'results in' -> 'does not result in': a property label denied."""
+    """'results in' -> 'does not result in', 'is advised' -> 'is not advised': a property label denied."""
+    first, _, rest = label.partition(" ")
+    if first in ("is", "are") and rest:
+        return f"{first} not {rest}"
     return f"does not {base_form(label)}"
 
 

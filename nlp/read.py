@@ -192,7 +192,7 @@ def _candidates(parse: Parse, lex: Lexicon):
         yield path_frame(frame, entities, lex)
     if entities and relations:
         if len(relations) == 1 and len(entities) == 2 and answer_class is None and \
-                opposite_ends(entities, relations[0], lex):
+                relations[0].start != parse.request_at and opposite_ends(entities, relations[0], lex):
             # "what does running do for weight loss?": both ends are named, so the link itself is asked.
             frame = new()
             frame.explain.append("both ends of the relation are named: show how they connect")

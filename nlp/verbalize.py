@@ -52,7 +52,9 @@ class Verbalizer:
         """'running does not result in bulky legs'."""
         subject = self.label(s)
         said = negate(self.label(p))
-        return f"{subject} {said if _be(subject) == 'is' else 'do' + said[len('does'):]} {self.label(o)}"
+        if _be(subject) != "is":  # plural: "hamstrings do not ...", "beginners are not ..."
+            said = "do" + said[len("does"):] if said.startswith("does ") else "are" + said[len("is"):]
+        return f"{subject} {said} {self.label(o)}"
 
     @staticmethod
     def stated(titles) -> str:

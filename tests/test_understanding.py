@@ -654,3 +654,13 @@ def test_understanding_a_yes_no_with_an_ambiguous_name_is_answered_when_every_me
     assert {"ITBandSyndrome", "RunnersKnee"} <= iris(answer)
     assert ask(asker, "does foam rolling prevent knee pain?").boolean is None
     assert ask(asker, "what causes knee pain?").type == "ambiguous"
+
+
+def test_understanding_what_beginners_are_advised_follows_from_the_guideline(asker):
+    """The guideline for beginners recommends starting slowly and denies starting fast; what an
+    audience is advised is inferred along kg:adviceFor / kg:recommends, so the yes or no cites
+    the guideline's facts."""
+    answer = ask(asker, "should beginners start slowly?")
+    assert answer.boolean is True and answer.answers[0].inferred
+    answer = ask(asker, "I'm new to running, should I start fast?")
+    assert answer.boolean is False and "beginner is not advised starting fast" in answer.text

@@ -235,9 +235,10 @@ class Phrases:
             # The noun's words first, then only linking verbs, then the adjective; an article or
             # other grammar word among them ends the noun ("tone the muscles" is no "muscle tone").
             return []
+        if not adjective(words[kept[-1]]):
+            return []
         entries = self.lexicon.lookup(" ".join(norms[i] for i in [kept[-1], *kept[:-1]]))
-        entries = [e for e in entries if e[0] == "entity"]
-        return entries if entries and adjective(words[kept[-1]]) else []
+        return [e for e in entries if e[0] == "entity"]
 
 
 def _candidates(start, end, typed, entries):

@@ -3,6 +3,8 @@
 Nothing here is about running or anatomy; every domain word comes from the graph.
 """
 
+import functools
+
 WH_WORDS = {"what", "which", "who", "whom", "where", "when", "why", "how", "whats"}
 HOW_MODIFIERS = {"many", "much", "long", "often"}
 #: Question words that stand before a noun, as its determiner ("which muscles").
@@ -169,6 +171,7 @@ def grammatical(word: str) -> bool:
             or word in FILLERS or word in PEOPLE or word in CONJUNCTIONS or word in POINTERS)
 
 
+@functools.lru_cache(maxsize=8192)
 def adjective(word: str) -> bool:
     """Whether an English dictionary (lemminflect's) knows ``word`` as an adjective ("bulky",
     "sleeker") or a past participle that can stand as one ("toned")."""

@@ -19,7 +19,9 @@ from .grammar import (
     LIGHT_VERBS,
     PRONOUNS,
     TIME_WORDS,
+    amount,
     grammatical,
+    number,
 )
 from .lexicon import Lexicon
 from .parse import Mention, Parse
@@ -134,14 +136,15 @@ def accounted(frame: Frame, lex: Lexicon) -> Frame:
     if frame.type in ("relation", "count", "list", "value") or \
             frame.type == "yesno" and frame.checks and frame.checks[0].kind == "exists":
         first, kept = None, []
+        expected = _expected_count(frame)
         for tier in [frame.readings, *frame.fallbacks][:MAX_TIERS]:
-            found = account(frame.parse, lex, used_mentions(frame, tier, lex))
+            found = account(frame.parse, lex, used_mentions(frame, tier, lex), expected)
             first = first or found
             if found.left:
                 # Names the reading leaves out may still narrow its answer ("which muscles propel
                 # you forward when you run?": those muscles, among the ones running engages).
                 tier = _attach_rest(frame, tier, lex)
-                found = account(frame.parse, lex, used_mentions(frame, tier, lex)) if tier else found
+                found = account(frame.parse, lex, used_mentions(frame, tier, lex), expected) if tier else found
             if not found.left:
                 kept.append((tier, found))
         if not kept:
@@ -165,7 +168,13 @@ def accounted(frame: Frame, lex: Lexicon) -> Frame:
         frame.alone = bool(alone)
         found = [(c, account(frame.parse, lex, used_mentions(frame, [], lex, [c]), alone)) for c in frame.checks]
         kept = [(c, a) for c, a in found if not a.left]
-        if not kept:
+        both = [] if kept else _coordinated_checks(frame, lex, alone)
+        if both:
+            # "is ITBS caused by weak hip and glute muscles?": one check for each name joined by
+            # "and", all of them asked (Frame.each).
+            (c, d, found_both) = both[0]
+            frame.checks, frame.each, frame.account = [c, d], [[c], [d]], found_both
+        elif not kept:
             # "can running correct the imbalances it creates?": the first relation is asked, the
             # second only says which imbalances; both together account for every word.
             pairs = [(c, d, account(frame.parse, lex, used_mentions(frame, [], lex, [c, d]), alone))
@@ -192,6 +201,49 @@ def accounted(frame: Frame, lex: Lexicon) -> Frame:
             return unaccounted(frame, frame.account, lex)
     frame.explain += frame.account.lines(frame.parse)
     return frame
+
+
+def _coordinated_checks(frame: Frame, lex: Lexicon, extra: dict[int, str]):
+    """(check, check, account): a check, and the same check of a name joined to one of its names
+    by "and" ("caused by weak hip and glute muscles"), that together explain every word."""
+    from .yesno import triple_checks
+
+    parse, found = frame.parse, []
+    for c in frame.checks:
+        named = [m for m in c.uses if m.kind == "entity"]
+        relation = next((m for m in c.uses if m.kind == "relation"), None)
+        for m in named:
+            for other in parse.of("entity"):
+                if other in named:
+                    continue
+                first, second = (m, other) if m.end <= other.start else (other, m)
+                between = [w for w in parse.words[first.end:second.start] if w.strip() and w not in ARTICLES]
+                if between not in (["and"], [","], ["&"], [",", "and"]) or relation is None:
+                    continue
+                shared = next(n for n in named if n is not m)
+                for d in triple_checks(parse, [shared, other], relation, lex):
+                    if d.prop != c.prop:
+                        continue
+                    result = account(parse, lex, used_mentions(frame, [], lex, [c, d]), extra)
+                    if not result.left:
+                        found.append((c, d, result))
+    return found
+
+
+def _expected_count(frame: Frame) -> dict[int, str]:
+    """ "which two injuries ...", "the two running injuries": a number right before the class the
+    answers must be of (other names may stand between) says how many the asker expects, not what
+    the answers are."""
+    parse, asked = frame.parse, frame.answer_mention
+    if asked is None:
+        return {}
+    covered = {i for m in parse.mentions for i in range(m.start, m.end)}
+    for i, word in enumerate(parse.words[:asked.start]):
+        if number(word) and amount(word) is not None:
+            between = [j for j in range(i + 1, asked.start) if parse.words[j].strip() and parse.words[j] != "-"]
+            if all(j in covered for j in between):
+                return {i: "how many answers the question expects"}
+    return {}
 
 
 def _qualified(frame: Frame, checks, lex: Lexicon):

@@ -461,6 +461,8 @@ class Answerer:
             text = self.say.state_unknown(check.state.iris[0], entity, other)
         elif frame.every:
             boolean, items, text = self._every_meaning(frame)
+        elif frame.each:
+            boolean, items, text = self._each_name(frame)
         else:
             boolean, items, text, decided_by = self._triple_truth(frame.checks)
             query += "".join("\n\n" + q for q in decided_by)
@@ -477,6 +479,15 @@ class Answerer:
                 text = self.say.not_alone(c.subject, c.prop, c.object, items[0].brief)
         return Answer(frame.parse.question, True, "yesno", entities, query, items, boolean, None, text,
                       [], frame.explain)
+
+    def _each_name(self, frame: Frame) -> tuple[bool | None, list[Item], str]:
+        """Names joined by "and", each checked: yes when all hold, no when one is denied, else not
+        known; with what each check found."""
+        results = [self._triple_truth(group) for group in frame.each]
+        answers = [boolean for boolean, _, _, _ in results]
+        boolean = True if all(answers) else False if False in answers else None
+        items = list({i.iri: i for _, found, _, _ in results for i in found}.values()) if boolean is not None else []
+        return boolean, items, self.say.each_name(boolean, [text for _, _, text, _ in results])
 
     def _every_meaning(self, frame: Frame) -> tuple[bool | None, list[Item], str]:
         """Each meaning of an ambiguous name checked: the yes or no they all give, else not known,

@@ -74,6 +74,7 @@ class Frame:
     alone: bool = False             # asks whether something does it by itself ("running alone")
     given: list = field(default_factory=list)  # checks a yes/no takes as given ("the imbalances it creates")
     every: list = field(default_factory=list)  # groups of checks, one per meaning of a name: all must agree
+    each: list = field(default_factory=list)   # groups of checks, one per name joined by "and": all are asked
     value_prop: str | None = None   # for a value question: the datatype property asked for
     value_mentions: list = field(default_factory=list)
     stated: Mention | None = None   # a value the question states ("30 minutes"), checked against the graph's

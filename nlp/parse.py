@@ -145,6 +145,7 @@ class Parser:
                                     iris, span.start_char, span.end_char, best))
         mentions = _restatements(self._split_relations(doc, question, mentions), words)
         mentions = sorted(mentions + _quantities(words, mentions, self.lexicon), key=lambda m: m.start)
+        _shared_heads(mentions, words, [t.norm_ for t in doc], self.lexicon)
         covered = {i for m in mentions for i in range(m.start, m.end)} | \
             {i for m in mentions for start, end in m.also for i in range(start, end)}
         qword, command = _question_word(words)
@@ -293,6 +294,24 @@ def _form(words: list[str], qword: str | None, command: str | None) -> str:
     if command is not None:
         return "command"
     return "fragment"
+
+
+def _shared_heads(mentions: list[Mention], words: list[str], norms: list[str], lex: Lexicon) -> None:
+    """ "hip and glute muscles": the head the second name ends with is the first's too, when the
+    first with it is a name ("hip muscles"); the first mention then names that, first."""
+    names = [m for m in mentions if m.kind == "entity"]
+    for first, second in zip(names, names[1:]):
+        between = [w for w in words[first.end:second.start] if w.strip()]
+        if not between or any(w not in ("and", "or", ",", "&", "/") for w in between):
+            continue
+        own = [norms[i] for i in range(first.start, first.end) if norms[i].strip()]
+        tail = [norms[i] for i in range(second.start, second.end) if norms[i].strip()]
+        for cut in range(1, len(tail)):
+            found = [iri for kind, iri, _ in lex.lookup(" ".join(own + tail[cut:])) if kind == "entity"]
+            if found:
+                first.iris = list(dict.fromkeys(found + first.iris))
+                first.best = found[:1]
+                break
 
 
 def _choice(words: list[str], mentions: list[Mention], lex: Lexicon) -> list[Mention]:

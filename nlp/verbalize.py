@@ -303,6 +303,11 @@ class Verbalizer:
     def value(self, subject: str, prop: str, value: str, why: str) -> str:
         return f"{_capital(self.label(subject))}: {self.label(prop)}: {value} ({why})"
 
+    def each_name(self, holds: bool | None, texts: list[str]) -> str:
+        """'Yes: <first> <second>': the facts for each name, under one yes, no or not known."""
+        said = " ".join(_capital(t.split(": ", 1)[1]) if ": " in t else t for t in texts)
+        return f"{'Not known' if holds is None else 'Yes' if holds else 'No'}: {said}"
+
     def every_meaning(self, holds: bool | None, texts: list[str]) -> str:
         """'Yes, whichever is meant: <one>; <other>', or 'Not known: it depends on which is meant: ...'."""
         if holds is None:

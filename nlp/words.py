@@ -187,7 +187,9 @@ def answer_class_mention(parse, classes, relations, entities) -> Mention | None:
     heads = class_heads(classes, parse)
     asked = [c for c in heads if right_after_question(parse, c)]
     if asked:
-        return asked[0]
+        # "the thigh is the region between which two body parts?": the class the question word
+        # stands before is asked, not one after "is".
+        return next((c for c in asked if right_after_question(parse, c, WH_WORDS)), asked[0])
     if parse.form in ("command", "fragment") or not relations:
         return heads[0]
     first = heads[0]
@@ -209,12 +211,14 @@ def class_heads(classes: list[Mention], parse: Parse) -> list[Mention]:
     return heads
 
 
-def right_after_question(parse: Parse, mention: Mention) -> bool:
-    """Whether only fillers separate the mention from the question word or command."""
-    openers = WH_WORDS | COMMANDS | HOW_MODIFIERS | LISTING | {"me", "us", "of", "are", "is", "do", "does"}
+def right_after_question(parse: Parse, mention: Mention, openers=None) -> bool:
+    """Whether only fillers (and a number: "which two body parts") separate the mention from the
+    question word or command (or one of ``openers``)."""
+    if openers is None:
+        openers = WH_WORDS | COMMANDS | HOW_MODIFIERS | LISTING | {"me", "us", "of", "are", "is", "do", "does"}
     i = mention.start - 1
     while i >= 0 and (not parse.words[i].strip() or parse.words[i] in {"the", "a", "an", "all", "every", "some",
-                                                                         "any", "other"}):
+                                                                         "any", "other"} or number(parse.words[i])):
         i -= 1
     return i >= 0 and parse.words[i] in openers
 

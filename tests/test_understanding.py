@@ -664,3 +664,21 @@ def test_understanding_what_beginners_are_advised_follows_from_the_guideline(ask
     assert answer.boolean is True and answer.answers[0].inferred
     answer = ask(asker, "I'm new to running, should I start fast?")
     assert answer.boolean is False and "beginner is not advised starting fast" in answer.text
+
+
+def test_understanding_a_number_before_the_class_asked_is_how_many_are_expected(asker):
+    """ "which two body parts", "the two running injuries": the number says how many answers the
+    asker expects, and the class after the question word is the one asked (not one after "is")."""
+    answer = ask(asker, "the thigh is the region between which two body parts?")
+    assert {"Hip", "Knee"} <= iris(answer)
+    assert any("'two' = how many answers the question expects" in line for line in answer.explain)
+
+
+def test_understanding_names_sharing_a_head_and_joined_by_and(asker):
+    """ "weak hip and glute muscles": the hip muscles and the glute muscles; in a yes/no question
+    each joined name is checked, and all must hold."""
+    answer = ask(asker, "what are the two running injuries linked to weak hip and glute muscles?")
+    assert iris(answer) == {"ITBandSyndrome", "RunnersKnee"}
+    answer = ask(asker, "is ITBS caused by weak hip and glute muscles?")
+    assert answer.boolean is True and "hip muscles" in answer.text and "Glutes" in answer.text
+    assert ask(asker, "does sprinting engage the quads and the glutes?").boolean is None

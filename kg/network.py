@@ -43,6 +43,10 @@ SELECT ?e ?label ?type WHERE {
   ?e skos:prefLabel ?label . FILTER(isIRI(?e))
   OPTIONAL { ?e a ?type . ?type a owl:Class }
 }"""
+# The same for the whole graph, in two plain scans joined here (the OPTIONAL join costs 2.3 s at
+# 1 M triples, the two scans 0.6 s).
+_LABELS = "SELECT ?e ?label WHERE { ?e skos:prefLabel ?label FILTER(isIRI(?e)) }"
+_TYPES = "SELECT ?e ?type WHERE { ?type a owl:Class . ?e a ?type }"
 _SUBCLASSES = "SELECT ?sub ?super WHERE { ?sub rdfs:subClassOf ?super . ?sub a owl:Class . FILTER(?sub != ?super) }"
 _COLUMNS = """SELECT ?c ?column ?label ?colour WHERE {
   ?c kg:displayColumn ?column . OPTIONAL { ?c rdfs:label ?label } OPTIONAL { ?c kg:displayColour ?colour } }"""
@@ -106,10 +110,15 @@ def _schema(graph) -> _Schema:
 def _add_facts(g, graph, facts, schema: _Schema, lookup: bool = True) -> None:
     """Edges for the facts; ``facts`` maps each to whether it is inferred, or is a set (then that is
     looked up per edge, or with ``lookup=False`` left unknown: None)."""
+    below = {}  # each property's subproperties
+    for q, ups in schema.supers.items():
+        for p in ups:
+            if p != q:
+                below.setdefault(p, []).append(q)
     for s, p, o in sorted(facts):
         if p in schema.repeats:
             continue
-        if any((s, q, o) in facts for q, ups in schema.supers.items() if p in ups and q != p):
+        if any((s, q, o) in facts for q in below.get(p, ())):
             continue  # a more specific property says the same
         if s in g and o in g and not g.has_edge(s, o, key=p):
             inferred = facts[s, p, o] if isinstance(facts, dict) else \
@@ -118,9 +127,18 @@ def _add_facts(g, graph, facts, schema: _Schema, lookup: bool = True) -> None:
 
 
 def _add_nodes(g, graph, iris, schema: _Schema) -> None:
-    scope = "VALUES ?e { " + " ".join(str(NamedNode(i)) for i in iris) + " }" if iris is not None else ""
     types: dict[str, set[str]] = {}
-    for iri, label, kind in sorted(graph.rows(_NODES % scope), key=lambda row: tuple(v or "" for v in row)):
+    if iris is None:
+        labels = {}
+        for iri, label in graph.rows(_LABELS):
+            labels.setdefault(iri, []).append(label)
+        for iri, kind in graph.rows(_TYPES):
+            if iri in labels:
+                types.setdefault(iri, set()).add(kind)
+        rows = [(iri, label, None) for iri, found in labels.items() for label in found]
+    else:
+        rows = graph.rows(_NODES % ("VALUES ?e { " + " ".join(str(NamedNode(i)) for i in iris) + " }"))
+    for iri, label, kind in sorted(rows, key=lambda row: tuple(v or "" for v in row)):
         if iri not in g:
             g.add_node(iri, label=label)
         if kind is not None:
@@ -147,7 +165,8 @@ def network(graph, *, provenance: bool = True):
     schema = _schema(graph)
     g = nx.MultiDiGraph()
     _add_nodes(g, graph, None, schema)
-    props = " ".join(str(NamedNode(p)) for p in sorted(schema.labels))
+    # An inverse only repeats its property backwards: its facts are never edges, so not read.
+    props = " ".join(str(NamedNode(p)) for p in sorted(set(schema.labels) - schema.repeats))
     facts = graph.rows(_FACTS % props)
     if provenance:
         inferred = set(graph.rows(_INFERRED % props))
@@ -279,7 +298,7 @@ def stats(graph, top: int = 5, progress=None, classes_ranked: int = 3) -> dict:
     sources = _betweenness_sample(undirected)
     if sources < len(undirected):
         progress(f"betweenness centrality, sampled from {sources:,} of {len(undirected):,} entities")
-    between = nx.betweenness_centrality(undirected, k=sources, seed=0) if sources < len(undirected) else \
+    between = sampled_betweenness(undirected, sources) if sources < len(undirected) else \
         nx.betweenness_centrality(undirected)
 
     # The classes whose members take part in the most facts, whatever the graph is about.
@@ -311,21 +330,69 @@ def stats(graph, top: int = 5, progress=None, classes_ranked: int = 3) -> dict:
     }
 
 
-def _betweenness_sample(g, budget: float = 3.0) -> int:
-    """How many entities to take shortest paths from for betweenness: every one while that fits in
-    about ``budget`` seconds (each source costs one traversal of the whole graph, timed once here),
-    else as many as fit, at least 20 (networkx's sampled estimate, seed fixed)."""
-    import time
-
+def sampled_betweenness(g, k: int, seed: int = 0) -> dict:
+    """networkx's ``betweenness_centrality(g, k=k, seed=seed)`` for an undirected, unweighted graph,
+    the same sources drawn and the same scaling, with Brandes' two passes run a level at a time
+    over numpy arrays instead of a node at a time in Python (about 10x faster at 50,000 entities)."""
     import networkx as nx
+    import numpy as np
 
+    nodes = list(g)
+    n = len(nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    ends = np.array([(index[a], index[b]) for a, b in g.edges() if a != b], dtype=np.int64).reshape(-1, 2)
+    heads = np.concatenate([ends[:, 0], ends[:, 1]])
+    tails = np.concatenate([ends[:, 1], ends[:, 0]])
+    order = np.argsort(heads, kind="stable")
+    neighbours = tails[order]
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(starts, heads + 1, 1)
+    starts = np.cumsum(starts)
+    sources = nx.utils.create_py_random_state(seed).sample(nodes, k)
+    total = np.zeros(n)
+    for source in sources:
+        s = index[source]
+        depth = np.full(n, -1, dtype=np.int64)
+        sigma = np.zeros(n)
+        depth[s], sigma[s] = 0, 1.0
+        frontier, levels, d = np.array([s]), [], 0
+        while frontier.size:
+            counts = starts[frontier + 1] - starts[frontier]
+            parents = np.repeat(frontier, counts)
+            offsets = np.repeat(starts[frontier] - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+            children = neighbours[offsets + np.arange(counts.sum())]
+            fresh = children[depth[children] == -1]
+            depth[fresh] = d + 1
+            onward = depth[children] == d + 1
+            parents, children = parents[onward], children[onward]
+            np.add.at(sigma, children, sigma[parents])
+            levels.append((parents, children))
+            frontier, d = np.unique(children), d + 1
+        delta = np.zeros(n)
+        for parents, children in reversed(levels):
+            np.add.at(delta, parents, sigma[parents] / sigma[children] * (1.0 + delta[children]))
+        delta[s] = 0.0
+        total += delta
+    # networkx's scaling for a sample without endpoints: sources cannot lie on their own paths.
+    pairs = n - 1
+    scale = np.full(n, 1.0 / (k * (pairs - 1)))
+    if k > 1:
+        scale[[index[x] for x in sources]] = 1.0 / ((k - 1) * (pairs - 1))
+    return {node: float(value) for node, value in zip(nodes, total * scale)}
+
+
+#: The work a sampled betweenness may do, in entities and links visited (one traversal from each
+#: source): about 1.5 s at 50,000 entities on the benchmark machine (docs/benchmarks.md).
+BETWEENNESS_WORK = 25_000_000
+
+
+def _betweenness_sample(g) -> int:
+    """How many entities to take shortest paths from for betweenness: every one in a graph of up
+    to 2,000, else as many as ``BETWEENNESS_WORK`` allows, at least 20. Fixed by the graph's size,
+    so the same graph gives the same numbers."""
     if len(g) <= 2000:
         return len(g)
-    hub = max(g.degree, key=lambda pair: pair[1])[0]  # in the largest part: a lone node would time nothing
-    start = time.perf_counter()
-    nx.single_source_shortest_path_length(g, hub)
-    each = max(time.perf_counter() - start, 1e-6) * 2  # betweenness does about twice a traversal's work
-    return max(20, min(len(g), int(budget / each)))
+    return max(20, min(len(g), BETWEENNESS_WORK // (len(g) + 2 * g.number_of_edges())))
 
 
 def render_stats(result: dict) -> str:

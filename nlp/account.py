@@ -18,6 +18,7 @@ from .grammar import (
     FUNCTION_WORDS,
     LIGHT_VERBS,
     PRONOUNS,
+    PURPOSE_VERBS,
     TIME_WORDS,
     amount,
     grammatical,
@@ -106,6 +107,9 @@ def account(parse: Parse, lex: Lexicon, used: list[tuple[Mention, str]], extra: 
                 for w, n in zip(parse.words[mention.start:mention.end], parse.norms[mention.start:mention.end])):
             for i in range(mention.start, mention.end):
                 result.explained.setdefault(i, "a light verb or preposition")
+    for mention in parse.of("relation"):
+        if mention.start not in result.explained and _for_a_purpose(parse, mention, result):
+            result.explained[mention.start] = "a verb whose purpose, after \"to\", is what is asked"
     asked = {m.start for m in parse.mentions if m.kind == "relation" and asks_relation(parse, m)}
     for i, word in enumerate(parse.words):
         if i in result.explained or not word.strip():
@@ -116,6 +120,20 @@ def account(parse: Parse, lex: Lexicon, used: list[tuple[Mention, str]], extra: 
             result.explained[i] = "an adverb: how, not which" if manner(parse, i, lex) else \
                 "the sources speaking" if i in parse.said else "grammar"
     return result
+
+
+def _for_a_purpose(parse: Parse, mention: Mention, result: Account) -> bool:
+    """ "use ... to propel you forward": a one-word verb of PURPOSE_VERBS followed (past pronouns,
+    articles and question words) by "to" and a name the reading explains."""
+    if mention.end - mention.start != 1 or parse.norms[mention.start] not in PURPOSE_VERBS:
+        return False
+    i = mention.end
+    while i < len(parse.words) and (not parse.words[i].strip() or parse.words[i] in PRONOUNS | ARTICLES):
+        i += 1
+    if i >= len(parse.words) or parse.words[i] != "to":
+        return False
+    after = next((j for j in range(i + 1, len(parse.words)) if parse.words[j].strip()), None)
+    return after is not None and after in result.explained and result.explained[after].startswith("entity")
 
 
 # -- the gate: readings that account for every word ---------------------------------------------

@@ -39,7 +39,8 @@ FILLERS = {"hey", "hi", "hello", "quick", "question", "questions", "thanks", "th
            "also", "any", "thing", "things", "stuff", "way", "ways", "kind", "kinds", "type", "types", "sort",
            "lot", "lots", "best", "good", "guess", "think", "sure", "say", "says", "said", "article",
            "articles", "according", "source", "sources", "listed", "covered", "included", "known",
-           "mentioned", "stored", "recorded", "available",
+           "mentioned", "stored", "recorded", "available", "mention", "mentions", "discuss", "discusses",
+           "discussed", "piece", "pieces",
            # what something is for, said of it ("what are leg lifts meant for?", "supposed to target")
            "meant", "supposed", "designed", "intended"}
 
@@ -128,6 +129,10 @@ _VALUES = {"zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "sev
 def amount(word: str) -> int | None:
     """The whole number a word says ('30', 'thirty'), or None ('5k', 'half', 'lots')."""
     return int(word) if word.isdigit() else _VALUES.get(word)
+
+#: Verbs whose object is put to a purpose said after "to" ("which muscles does your body use to
+#: propel you forward?"): then the purpose is what is asked, and the verb says nothing more. By lemma.
+PURPOSE_VERBS = {"use", "need", "require", "rely"}
 
 #: Verbs that carry little meaning of their own ("get runner's knee", "make legs bulky"), by lemma.
 LIGHT_VERBS = {"get", "make", "do", "have", "give", "go", "take", "put", "keep", "come", "let", "become", "be"}

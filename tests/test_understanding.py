@@ -682,3 +682,11 @@ def test_understanding_names_sharing_a_head_and_joined_by_and(asker):
     answer = ask(asker, "is ITBS caused by weak hip and glute muscles?")
     assert answer.boolean is True and "hip muscles" in answer.text and "Glutes" in answer.text
     assert ask(asker, "does sprinting engage the quads and the glutes?").boolean is None
+
+
+def test_understanding_a_verb_whose_purpose_is_asked(asker):
+    """ "which muscle groups does your body use to propel you forward?": the purpose after "to"
+    is what is asked; "use" says nothing more (and alone still means engages)."""
+    answer = ask(asker, "how many muscle groups does your body use to propel you forward?")
+    assert answer.count == 5
+    assert "Quadriceps" in iris(ask(asker, "which muscles does running use?"))

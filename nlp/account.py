@@ -109,7 +109,7 @@ def account(parse: Parse, lex: Lexicon, used: list[tuple[Mention, str]], extra: 
                 result.explained.setdefault(i, "a light verb or preposition")
     for mention in parse.of("relation"):
         if mention.start not in result.explained and _for_a_purpose(parse, mention, result):
-            result.explained[mention.start] = "a verb whose purpose, after \"to\", is what is asked"
+            result.explained[mention.start] = "a verb the words after \"to\" say the point of"
     asked = {m.start for m in parse.mentions if m.kind == "relation" and asks_relation(parse, m)}
     for i, word in enumerate(parse.words):
         if i in result.explained or not word.strip():

@@ -174,8 +174,18 @@ def accounted(frame: Frame, lex: Lexicon) -> Frame:
         frame.explain += ["reading: " + " . ".join(f"{show_node(r, h.subject, lex)} {lex.label(h.prop)} "
                                                    f"{show_node(r, h.object, lex)}" for h in r.hops)
                           for r in frame.readings]
+    elif frame.type == "names":
+        naming = {i: "asks for another name" for i in frame.parse.naming}
+        # "which injury is also known as ...": the class says what the thing named is.
+        iri = frame.entities[0][1]
+        naming.update({i: f"the class of {lex.label(iri)}" for c in frame.parse.of("class")
+                       if lex.is_a(iri, c.iris[0]) for i in range(c.start, c.end)})
+        frame.account = account(frame.parse, lex, used_mentions(frame, [], lex), naming)
+        if frame.account.left:
+            return unaccounted(frame, frame.account, lex)
     elif frame.checks and frame.checks[0].kind == "same":
         same = {i: "asks whether two names name one thing" for i, w in enumerate(frame.parse.words) if w == "same"}
+        same.update({i: "asks whether two names name one thing" for i in frame.parse.naming})
         frame.account = account(frame.parse, lex, used_mentions(frame, [], lex), same)
         if frame.account.left:
             return unaccounted(frame, frame.account, lex)

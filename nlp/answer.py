@@ -105,6 +105,7 @@ class Answerer:
         handler = {
             "relation": self._relation, "count": self._relation, "list": self._relation,
             "yesno": self._yes_no, "definition": self._definition, "path": self._path, "value": self._value,
+            "names": self._names,
         }.get(kind, self._not_understood)
         asked = frame.parse.question.lower()
         self.say.begin(sorted(self._entities(frame), key=lambda e: asked.find(e["text"].lower())))  # as typed, in order
@@ -647,6 +648,17 @@ class Answerer:
         item = self._item(entity, Reason(said, said, False, titles))
         return Answer(frame.parse.question, True, "definition", self._entities(frame), query, [item], None, None,
                       self.say.definition(entity, cls, definition, names, titles), [], frame.explain)
+
+    def _names(self, frame: Frame) -> Answer:
+        """The thing a name names, and its other names: a list of one."""
+        _, entity = frame.entities[0]
+        query = sparql.describe(entity)
+        names = sorted({r["name"].value for r in self.graph.select(query) if "name" in r}, key=str.lower)
+        titles = mentioned_in(self.graph, entity)
+        said = self.say.stated(titles) if titles else ""
+        item = self._item(entity, Reason(said, said, False, titles))
+        return Answer(frame.parse.question, True, "list", self._entities(frame), query, [item], None, None,
+                      self.say.names(entity, names), [], frame.explain)
 
     def _path(self, frame: Frame) -> Answer:
         from kg.network import paths

@@ -12,7 +12,7 @@ from .parse import Mention, Parse
 
 #: What a question asks: things (relation, list, count, value), a yes or no, a definition, how two
 #: things connect; or why it is not answered.
-FrameType = Literal["relation", "count", "list", "value", "yesno", "definition", "path",
+FrameType = Literal["relation", "count", "list", "value", "yesno", "definition", "path", "names",
                     "ambiguous", "unknown_term", "out_of_domain", "not_understood"]
 #: What a yes/no question checks: one triple, a class membership, a value, whether answers exist,
 #: or whether two names name one thing.

@@ -80,6 +80,12 @@ AGAIN = (("and",), ("what", "about"), ("how", "about"), ("and", "what", "about")
 RESTRICTIVE = {"only", "alone", "without", "except", "besides", "else", "instead", "than", "more", "less",
                "most", "least", "same", "before", "after", "enough", "other", "another", "itself", "own",
                "solely", "first", "last", "next"}
+#: Phrases that ask for, or give, another name of a thing ("what's the other name for PFPS?",
+#: "which injury is also known as ...", "what are the thigh muscles called?").
+OTHER_NAMES = (("also", "called"), ("also", "known", "as"), ("known", "as"), ("other", "name"), ("another", "name"),
+          ("other", "names"), ("go", "by"), ("goes", "by"), ("called",), ("aka",), ("referred", "to", "as"),
+          ("name", "for"), ("names", "for"), ("name",))
+
 #: Words that leave named things out of the answers ("besides the glutes", "other than the quads"),
 #: and the words that then ask for the rest ("what else", "which other").
 EXCLUDING = (("besides",), ("except",), ("excluding",), ("apart", "from"), ("aside", "from"), ("other", "than"),

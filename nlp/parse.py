@@ -24,6 +24,7 @@ from .grammar import (
     HOW_MODIFIERS,
     LISTING,
     MODALS,
+    OTHER_NAMES,
     NEGATIONS,
     PATH_WORDS,
     PRONOUNS,
@@ -83,6 +84,7 @@ class Parse:
     partial: list[Mention] = field(default_factory=list)  # runs of known words that name nothing whole
     corrections: list[tuple[str, str]] = field(default_factory=list)
     choice: list[Mention] = field(default_factory=list)  # names offered to choose between ("quads or hamstrings")
+    naming: list[int] = field(default_factory=list)      # words asking for or giving another name ("also known as")
     idioms: set[int] = field(default_factory=set)   # positions of words that ask for a meaning ("stand for")
     said: set[int] = field(default_factory=set)     # positions of words that say the sources speak ("recommended")
     request_at: int | None = None  # the "do" of "what should I do?": a request for what to do
@@ -190,6 +192,7 @@ class Parser:
             partial=partial,
             corrections=corrections,
             choice=choice,
+            naming=_naming(words, covered),
         )
 
 
@@ -294,6 +297,18 @@ def _form(words: list[str], qword: str | None, command: str | None) -> str:
     if command is not None:
         return "command"
     return "fragment"
+
+
+def _naming(words: list[str], covered: set[int]) -> list[int]:
+    """Positions of the phrases of OTHER_NAMES outside any name, longest first."""
+    found: list[int] = []
+    content = [i for i, w in enumerate(words) if w.strip()]
+    for phrase in sorted(OTHER_NAMES, key=len, reverse=True):
+        for k in range(len(content) - len(phrase) + 1):
+            at = content[k:k + len(phrase)]
+            if [words[i] for i in at] == list(phrase) and not (set(at) & covered) and not set(at) & set(found):
+                found += at
+    return sorted(found)
 
 
 def _shared_heads(mentions: list[Mention], words: list[str], norms: list[str], lex: Lexicon) -> None:

@@ -145,6 +145,13 @@ def _candidates(parse: Parse, lex: Lexicon):
 
     if parse.path_words and len(entities) >= 2:
         yield path_frame(new(), entities[:2], lex)
+    if parse.naming and parse.form != "yesno" and len({e.iris[0] for e in entities}) == 1:
+        # "what's the other name for PFPS?", "which injury is also known as ...?": the thing and
+        # its names.
+        frame = new()
+        frame.type, frame.entities = "names", [(entities[0], entities[0].iris[0])]
+        frame.explain.append(f"the names of {lex.label(entities[0].iris[0])}")
+        yield frame
     if entities and not strong and answer_class is None and _said_as_verb(parse, entities[0], lex) and all(
             parse.words[word_before(parse, e)] in SETTING_WORDS for e in entities[1:]):
         # "what keeps my hip from collapsing (when I push off)?": a name made of a verb ("keeping

@@ -346,6 +346,15 @@ class Verbalizer:
             text += " Also called: " + ", ".join(distinct[:6]) + (f" and {more} more" if more > 0 else "") + "."
         return text + (" Based on " + ", ".join(f"“{t}”" for t in titles) + "." if titles else "")
 
+    def names(self, entity: str, names: list[str]) -> str:
+        """'Adductors: also called inner thigh muscles, adductor muscles, ...' (names that differ in
+        more than spelling, as in a definition)."""
+        own = key(self.label(entity))
+        others = list({key(n): n for n in reversed(names) if key(n) != own}.values())[::-1]
+        if not others:
+            return f"{_capital(self.label(entity))}: my sources give it no other name."
+        return f"{_capital(self.label(entity))}: also called {_join(others[:8])}."
+
     def path(self, a: str, b: str, chains: list[list[tuple[str, str, str]]], titles=()) -> str:
         """'Glutes and runner's knee are connected: glutes weakness causes runner's knee. Stated in [1].'
         Each chain of facts as one clause, in the direction each fact is stated."""

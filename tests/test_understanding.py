@@ -690,3 +690,17 @@ def test_understanding_a_verb_whose_purpose_is_asked(asker):
     answer = ask(asker, "how many muscle groups does your body use to propel you forward?")
     assert answer.count == 5
     assert "Quadriceps" in iris(ask(asker, "which muscles does running use?"))
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("what's the other name for the inner thigh muscles?", "Adductors"),
+    ("which injury is also known as patellofemoral pain syndrome?", "RunnersKnee"),
+])
+def test_understanding_a_question_for_another_name_answers_the_thing_and_its_names(asker, question, expected):
+    answer = ask(asker, question)
+    assert answer.type == "list" and iris(answer) == {expected} and "also called" in answer.text
+
+
+def test_understanding_two_names_said_to_be_one_is_a_same_check(asker):
+    answer = ask(asker, "is runner's knee just another name for patellofemoral pain syndrome?")
+    assert answer.boolean is True and "names for the same thing" in answer.text

@@ -372,6 +372,9 @@ def used_mentions(frame: Frame, readings: list[Reading], lex: Lexicon, checks=No
         used += [(m, f"left out of the answers: {lex.label(m.iris[0])}") for m in frame.excluded]
         used += [(Mention("absorbed", i, i + 1, parse.words[i], []), "leaves names out of the answers")
                  for i in frame.excluding]
+    if frame.type == "definition" and frame.answer_mention is not None:
+        # "which muscle is the hamstrings?": the class asks what kind of thing the name is.
+        used.append((frame.answer_mention, "asks what kind of thing it is"))
     if frame.type == "path":
         ends = [m for m, _ in frame.entities]
         used += [(s, f"state {lex.label(s.iris[0])} of {m.text!r}") for s, m in frame.states if m in ends]

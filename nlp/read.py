@@ -5,7 +5,7 @@ things), nlp.yesno and nlp.refuse; what the words say, in nlp.words and nlp.stat
 """
 
 from .account import accounted
-from .grammar import AUXILIARIES, BE, SETTING_WORDS, grammatical
+from .grammar import ARTICLES, AUXILIARIES, BE, SETTING_WORDS, grammatical
 from .frame import Frame
 from .lexicon import Lexicon
 from .parse import Mention, Parse
@@ -233,12 +233,25 @@ def _candidates(parse: Parse, lex: Lexicon):
         counted = members_frame(new(), entities[0], lex)
         if counted is not None:
             yield counted
+    if len(entities) == 1 and not relations and not parse.counting and (
+            parse.form == "command" and parse.listing or answer is not None and _plural(parse, answer, lex)
+            and is_own_class(entities, answer_class, lex)):
+        # "which muscle groups count as thigh muscles?", "list the thigh muscle groups": a group
+        # listed, or asked which things of its own kind it is, means its members.
+        listed = members_frame(new(), entities[0], lex)
+        if listed is not None:
+            listed.type = "relation"
+            yield listed
+    copular = _copular(parse, answer, entities)
     if entities:
-        if answer_class is not None and not is_own_class(entities, answer_class, lex):
+        if answer_class is not None and not is_own_class(entities, answer_class, lex) and not copular:
             yield connect_frame(new(), entities, answer_class, lex)
         elif not parse.unknown:
-            yield definition_frame(new(), entities, lex)
-    if answer_class is not None and not parse.unknown:
+            frame = definition_frame(new(), entities, lex)
+            if not copular:
+                frame.answer_mention = None  # the class, if any, only says what the name is
+            yield frame
+    if answer_class is not None and not parse.unknown and not copular:
         # "list all exercises", "what outcomes are covered?": nothing for a relation to start from.
         yield list_frame(new(), answer_class, lex)
     if len(entities) == 2 and answer_class is None and not side_by_side(parse, *entities):
@@ -285,6 +298,22 @@ def _said_as_verb(parse: Parse, entity: Mention, lex: Lexicon) -> bool:
     found = lex.entity(entity.iris[0])
     firsts = {name.split()[0].lower() for name in found.names} if found else set()
     return any(first.endswith("ing") and typed != first and lex.lemma(typed) == lex.lemma(first) for first in firsts)
+
+
+def _copular(parse: Parse, answer: Mention | None, entities: list[Mention]) -> bool:
+    """ "which muscle is the hamstrings?": only "be" links the class asked and the one name, so
+    what is asked is what the name is, not any relation between a muscle and it."""
+    if answer is None or len(entities) != 1:
+        return False
+    first, second = (answer, entities[0]) if answer.end <= entities[0].start else (entities[0], answer)
+    between = [w for w in parse.words[first.end:second.start] if w.strip() and w not in ARTICLES]
+    return bool(between) and all(w in BE for w in between)
+
+
+def _plural(parse: Parse, mention: Mention, lex: Lexicon) -> bool:
+    """Whether a class is named in the plural ("which muscle groups"), by its last word's lemma."""
+    word = parse.words[mention.end - 1]
+    return lex.lemma(word) != word
 
 
 def _asks_what_it_is(parse: Parse) -> bool:

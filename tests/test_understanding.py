@@ -704,3 +704,14 @@ def test_understanding_a_question_for_another_name_answers_the_thing_and_its_nam
 def test_understanding_two_names_said_to_be_one_is_a_same_check(asker):
     answer = ask(asker, "is runner's knee just another name for patellofemoral pain syndrome?")
     assert answer.boolean is True and "names for the same thing" in answer.text
+
+
+def test_understanding_a_group_asked_among_its_own_kind_means_its_members(asker):
+    """ "which muscle groups count as thigh muscles?", "list the thigh muscle groups": the
+    members; "which muscle is the hamstrings?" (only "is" between) asks what the name is, never
+    any loose link between a muscle and the hamstrings."""
+    expected = {"Quadriceps", "Hamstrings", "Glutes", "Adductors"}
+    assert iris(ask(asker, "which muscle groups count as thigh muscles?")) == expected
+    assert iris(ask(asker, "list the thigh muscle groups")) == expected
+    answer = ask(asker, "which muscle is the hamstrings?")
+    assert answer.type == "definition" and iris(answer) == {"Hamstrings"}

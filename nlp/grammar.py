@@ -136,6 +136,9 @@ def amount(word: str) -> int | None:
     """The whole number a word says ('30', 'thirty'), or None ('5k', 'half', 'lots')."""
     return int(word) if word.isdigit() else _VALUES.get(word)
 
+#: Verbs asked with "how" for the way something is done ("how to do a single leg squat?"), by lemma.
+METHOD_VERBS = {"do", "perform", "execute"}
+
 #: Verbs whose object is put to a purpose said after "to" ("which muscles does your body use to
 #: propel you forward?"): then the purpose is what is asked, and the verb says nothing more. By lemma.
 PURPOSE_VERBS = {"use", "need", "require", "rely"}

@@ -5,7 +5,7 @@ things), nlp.yesno and nlp.refuse; what the words say, in nlp.words and nlp.stat
 """
 
 from .account import accounted
-from .grammar import ARTICLES, AUXILIARIES, BE, SETTING_WORDS, grammatical
+from .grammar import ARTICLES, AUXILIARIES, BE, METHOD_VERBS, PRONOUNS, SETTING_WORDS, grammatical
 from .frame import Frame
 from .lexicon import Lexicon
 from .parse import Mention, Parse
@@ -115,6 +115,16 @@ def _candidates(parse: Parse, lex: Lexicon):
         lex.specific_type(parse.choice[0].iris[0]) if parse.choice else None
     slot_classes = [c for c in class_heads(classes, parse) if c.iris[0] != answer_class]
 
+    verb = word_before(parse, entities[0]) if entities else None
+    subject = next((w for w in reversed(parse.words[:verb]) if w.strip()), None) if verb is not None else None
+    if parse.qword == "how" and len({tuple(e.iris) for e in entities}) == 1 and not strong and verb is not None \
+            and parse.norms[verb] in METHOD_VERBS and (subject == "to" or subject in PRONOUNS):
+        # (the verb itself, after "to" or its subject: not the "do" of "how do the adductors ...")
+        # "how to do a single leg squat?": the way to do it, which no fact holds (a definition
+        # says what it is, not how it is done).
+        yield give_up(new(), "not_understood", f"my sources say what {lex.label(entities[0].iris[0])} is, not how "
+                                                "to do it; ask what it is")
+        return
     if foreign(parse, relations):
         yield give_up(new(), "out_of_domain", "most of the question's words name nothing my sources know")
         return

@@ -715,3 +715,11 @@ def test_understanding_a_group_asked_among_its_own_kind_means_its_members(asker)
     assert iris(ask(asker, "list the thigh muscle groups")) == expected
     answer = ask(asker, "which muscle is the hamstrings?")
     assert answer.type == "definition" and iris(answer) == {"Hamstrings"}
+
+
+def test_understanding_how_to_do_an_exercise_is_refused_not_defined(asker):
+    """ "how to do a single leg squat?" asks for a technique the graph does not hold; its
+    definition says what it is, not how to do it. "how do I get ..." is not this."""
+    answer = ask(asker, "how to do a single leg squat")
+    assert not answer.understood and "not how to do it" in answer.text
+    assert ask(asker, "how do I get evenly toned thighs?").understood

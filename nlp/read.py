@@ -75,6 +75,14 @@ def _candidates(parse: Parse, lex: Lexicon):
         base.choice = parse.choice
         base.within = {m.iris[0] for m in parse.choice}
         entities = [e for e in entities if e not in parse.choice]
+    owners = [e for e in entities if lex.topic & set(e.iris) and any(
+        o is not e and next_to(parse, e, o) and any(c in parse.question[e.start_char:o.start_char] for c in "'’")
+        for o in entities)]
+    if owners and (len(entities) - len(owners) >= 2 or parse.of("relation")):
+        # "a foam roller for runners' hamstrings": the topic owning the next name says whose, in
+        # passing; it is not a thing the question is about. ("What are runner's legs?", with
+        # nothing else, names one thing the graph does not have.)
+        entities = [e for e in entities if e not in owners]
     group = group_asked(parse, entities, classes, lex)
     if group is not None:
         # "which thigh muscles get used during a run?": the group's members are asked for.

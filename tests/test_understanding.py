@@ -723,3 +723,10 @@ def test_understanding_how_to_do_an_exercise_is_refused_not_defined(asker):
     answer = ask(asker, "how to do a single leg squat")
     assert not answer.understood and "not how to do it" in answer.text
     assert ask(asker, "how do I get evenly toned thighs?").understood
+
+
+def test_understanding_the_topic_owning_a_name_says_whose(asker):
+    """ "runners' hamstrings", "a runner's glutes": the topic in the possessive says whose, not a
+    thing to check; "what are runner's legs?" alone still names something the graph lacks."""
+    assert ask(asker, "is a foam roller recommended for runners' hamstrings?").boolean is True
+    assert not ask(asker, "what are runner's legs?").understood

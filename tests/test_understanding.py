@@ -730,3 +730,10 @@ def test_understanding_the_topic_owning_a_name_says_whose(asker):
     thing to check; "what are runner's legs?" alone still names something the graph lacks."""
     assert ask(asker, "is a foam roller recommended for runners' hamstrings?").boolean is True
     assert not ask(asker, "what are runner's legs?").understood
+
+
+def test_understanding_kinds_of_an_activity_are_its_movements(asker):
+    """ "what kind of running gets the quads firing?": the variants of running (kg:movementOf
+    reads "kind of" too, where the schema fits it rather than kg:kindOf's exercises)."""
+    assert iris(ask(asker, "what kind of running really gets the quads firing?")) == {"RunningDownhill"}
+    assert iris(ask(asker, "in what kind of running do the hamstrings engage?")) == {"RunningUphill", "Sprinting"}

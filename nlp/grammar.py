@@ -28,7 +28,7 @@ LISTING = {"list", "all", "every", "there", "exist", "know", "show", "name", "en
 # the asking itself ("I want to know", "can you tell me"), words for a method or an instance ("the
 # best way to", "what kind of"), and words about the graph and its sources ("according to the
 # articles"). Never reported as unknown, never needing a reading to explain them.
-FILLERS = {"hey", "hi", "hello", "quick", "question", "questions", "thanks", "thank", "ok", "okay", "pls",
+FILLERS = {"hey", "hi", "hello", "quick", "question", "questions", "thanks", "thank", "pls",
            "lol", "wondering", "wonder", "curious", "want", "wanna", "need", "really", "exactly", "actually",
            "generally", "usually", "typically", "specifically", "basically", "honestly", "im", "i'm",
            "tend", "tends", "seem", "seems", "likely", "probably", "maybe", "perhaps", "just", "too", "wise",
@@ -51,7 +51,11 @@ USUAL = {"ordinary", "normal", "typical", "usual", "everyday", "regular", "stand
 
 
 def usual(words: list[str], i: int) -> bool:
-    """Whether the word at ``i`` is an adjective of the usual kind standing before another word."""
+    """Whether the word at ``i`` is an adjective of the usual kind standing before another word, or
+    "ok" opening a clause ("ok so which muscles ..."; "are they okay to run with" asks a judgement)."""
+    if words[i] in ("ok", "okay"):
+        before = next((w for w in reversed(words[:i]) if w.strip()), None)
+        return before is None or not any(c.isalnum() for c in before)
     following = next((w for w in words[i + 1:] if w.strip()), "")
     return words[i] in USUAL and following.isalpha() and not grammatical(following)
 

@@ -185,7 +185,8 @@ def answer_class_mention(parse, classes, relations, entities) -> Mention | None:
     if not classes or parse.qword in ("where", "when", "why"):
         return None
     heads = class_heads(classes, parse)
-    asked = [c for c in heads if right_after_question(parse, c)]
+    asked = [c for c in heads if right_after_question(parse, c)] or \
+        [c for c in heads if right_after_question(parse, _phrase_start(parse, c))]
     if asked:
         # "the thigh is the region between which two body parts?": the class the question word
         # stands before is asked, not one after "is".
@@ -209,6 +210,18 @@ def class_heads(classes: list[Mention], parse: Parse) -> list[Mention]:
         else:
             heads.append(c)
     return heads
+
+
+def _phrase_start(parse: Parse, head: Mention) -> Mention:
+    """The first of the names run together before a class word, as one noun phrase ("how many
+    inner thigh strengthening moves": from "inner thigh"); the class itself when none is."""
+    first = head
+    while True:
+        before = [m for m in parse.mentions if m.kind in ("entity", "relation", "class") and m is not first
+                  and next_to(parse, m, first) and m.end <= first.start]
+        if not before:
+            return first
+        first = before[0]
 
 
 def right_after_question(parse: Parse, mention: Mention, openers=None) -> bool:

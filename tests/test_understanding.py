@@ -737,3 +737,16 @@ def test_understanding_kinds_of_an_activity_are_its_movements(asker):
     reads "kind of" too, where the schema fits it rather than kg:kindOf's exercises)."""
     assert iris(ask(asker, "what kind of running really gets the quads firing?")) == {"RunningDownhill"}
     assert iris(ask(asker, "in what kind of running do the hamstrings engage?")) == {"RunningUphill", "Sprinting"}
+
+
+def test_understanding_the_class_heading_a_noun_phrase_after_the_question_word_is_asked(asker):
+    """ "how many inner thigh strengthening moves ...": the names before the class word make one
+    phrase with it, so the class is what is counted."""
+    answer = ask(asker, "how many inner thigh strengthening moves does the article list?")
+    assert answer.count == 3 and iris(answer) == {"SideLunges", "SumoSquats", "LegLifts"}
+
+
+def test_understanding_ok_opening_a_clause_is_grammar_but_not_a_judgement(asker):
+    assert ask(asker, "ok so what muscles does running use?").understood
+    answer = ask(asker, "what are knee issues that are okay to run with?")
+    assert not answer.understood and "okay" in answer.text

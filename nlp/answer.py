@@ -621,7 +621,8 @@ class Answerer:
         stated): yes when it is one of them; no when the property has one value per subject
         (owl:FunctionalProperty) and the one subject's is another; else not known."""
         stated, prop = frame.stated.text, frame.value_prop
-        same = [f for f in found if self.graph.ask(sparql.has_value(f[0], prop, int(stated)))]
+        same = [f for f in found if (self.graph.ask(sparql.has_value(f[0], prop, int(stated))) if stated.isdigit()
+                                     else f[1] == stated)]
         if same:
             return True, self.say.stated_value(True, prop, same, stated)
         if found and self.lex.properties[prop].functional and len({s for s, _, _ in found}) == 1:

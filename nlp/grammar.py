@@ -114,7 +114,9 @@ IN_PASSING = ("a lot of", "lots of", "loads of", "tons of", "a ton of", "hundred
               # "considered" and "classed" are among the fillers; "count" alone asks how many
               "count as", "counts as", "counted as", "count among", "counted among",
               # being able to is "can" ("how long should I be able to run?")
-              "be able to", "able to", "plain old")
+              "be able to", "able to", "plain old",
+              # striving for is doing, for what is asked ("should a beginner aim to run most days?")
+              "aim to", "aim for", "aiming to", "aiming for", "try to", "trying to")
 
 #: Words that set a time by an event ("after running"): restrictive unless the event is the topic.
 TIME_WORDS = {"before", "after", "during", "while", "when", "whilst"}

@@ -81,6 +81,7 @@ class Property:
     in_state: str | None = None                       # its subject is in this state (weakness causes)
     object_state: str | None = None                   # it acts on its object's state (relieves tightness of)
     state_phrases: list[str] = field(default_factory=list)  # its phrases whose object is that state ("relieve")
+    values: list[str] = field(default_factory=list)   # a worded datatype property's text values ("most days of the week")
     abstract: bool = False                            # no fact states it: its subproperties carry them
     request: bool = False                             # answers "what should I do ...?" (kg:request)
     proxy: bool = False                               # its object may stand for its subject (kg:proxy)
@@ -410,6 +411,13 @@ def build(graph, tokenize, path: Path) -> Lexicon:
     for row in graph.select(_OBJECT_STATE):
         if row["p"].value in properties:
             properties[row["p"].value].object_state = row["state"].value
+    for prop in properties.values():
+        if prop.datatype and prop.phrases and prop.range == terms.XSD + "string":
+            # The values a question may state ("should beginners run most days of the week?"): few,
+            # since only the properties questions have words for are read.
+            term = str(NamedNode(prop.iri))
+            prop.values = sorted({row["v"].value for row in graph.select(
+                f"SELECT DISTINCT ?v WHERE {{ ?s {term} ?v FILTER(isLiteral(?v)) }} LIMIT 50")})
     for row in graph.select(_STATE_PHRASES):
         if row["p"].value in properties:
             properties[row["p"].value].state_phrases.append(row["phrase"].value)

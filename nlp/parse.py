@@ -146,7 +146,8 @@ class Parser:
             mentions.append(Mention(kind, span.start, span.end, question[span.start_char:span.end_char],
                                     iris, span.start_char, span.end_char, best))
         mentions = _restatements(self._split_relations(doc, question, mentions), words)
-        mentions = sorted(mentions + _quantities(words, mentions, self.lexicon), key=lambda m: m.start)
+        mentions = sorted(mentions + _quantities(words, mentions, self.lexicon) +
+                          _stated_values(words, [t.norm_ for t in doc], mentions, self.lexicon), key=lambda m: m.start)
         _shared_heads(mentions, words, [t.norm_ for t in doc], self.lexicon)
         covered = {i for m in mentions for i in range(m.start, m.end)} | \
             {i for m in mentions for start, end in m.also for i in range(start, end)}
@@ -465,6 +466,26 @@ def _quantities(words: list[str], mentions: list[Mention], lex: Lexicon) -> list
         if props and before and amount(words[before[0]]) is not None:
             at = before[0]
             found.append(Mention("quantity", at, at + 1, str(amount(words[at])), props))
+    return found
+
+
+def _stated_values(words: list[str], norms: list[str], mentions: list[Mention], lex: Lexicon) -> list[Mention]:
+    """A text value of a worded datatype property said in the question, whole or its first words
+    ("most days" for "most days of the week"), outside other names: a quantity mention whose text
+    is the graph's value."""
+    taken = {i for m in mentions for i in range(m.start, m.end) if m.kind in ("entity", "class")}
+    content = [i for i, w in enumerate(words) if w.strip()]
+    found = []
+    for prop in lex.properties.values():
+        for value in prop.values:
+            wanted = [lex.lemma(w) for w in normalize(value).lower().split()]
+            for size in range(len(wanted), 1, -1):
+                runs = [content[k:k + size] for k in range(len(content) - size + 1)
+                        if [norms[i] for i in content[k:k + size]] == wanted[:size]]
+                runs = [run for run in runs if not set(run) & taken]
+                if runs:
+                    found.append(Mention("quantity", runs[0][0], runs[0][-1] + 1, value, [prop.iri]))
+                    break
     return found
 
 

@@ -185,10 +185,12 @@ def _candidates(parse: Parse, lex: Lexicon):
         # "should a beginner run for 30 minutes?": the value the names lead to, checked against
         # the one stated.
         frame = value_frame(new(), sorted(entities, key=lambda e: bool(lex.topic & set(e.iris))),
-                            [r for r in parse.of("relation") if set(r.iris) & set(quantities[0].iris)], lex)
+                            [quantities[0]] + [r for r in parse.of("relation") if set(r.iris) & set(quantities[0].iris)],
+                            lex)
         if frame.understood:
             frame.stated = quantities[0]
-            frame.value_mentions.append(quantities[0])
+            if quantities[0] not in frame.value_mentions:
+                frame.value_mentions.append(quantities[0])
         yield frame
     if parse.form == "yesno":
         yield yes_no_frame(new(), entities, relations, classes, lex)

@@ -750,3 +750,11 @@ def test_understanding_ok_opening_a_clause_is_grammar_but_not_a_judgement(asker)
     assert ask(asker, "ok so what muscles does running use?").understood
     answer = ask(asker, "what are knee issues that are okay to run with?")
     assert not answer.understood and "okay" in answer.text
+
+
+def test_understanding_a_stated_text_value_is_checked_too(asker):
+    """The text values of a worded datatype property ("most days of the week") are read where a
+    question says them, whole or by their first words, and checked as numbers are."""
+    answer = ask(asker, "should a beginner aim to run most days of the week?")
+    assert answer.boolean is True and "most days of the week" in answer.text
+    assert ask(asker, "should a beginner run most days?").boolean is True

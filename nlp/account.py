@@ -315,6 +315,11 @@ def _attach_rest(frame: Frame, tier: list[Reading], lex: Lexicon) -> list[Readin
             # A name left out narrows what is asked ("knee problems": problems of the knee), not
             # another name already fixed: links to a variable come first.
             links.sort(key=lambda link: reading.nodes[link[0]].iri is not None)
+            if frame.type == "value":
+                # A value belongs to the thing found: a name linked only to a name already fixed
+                # says nothing of it ("how long should I run to lose weight?": running leads to
+                # weight loss whatever the advice says), so it must link to the thing itself.
+                links = [link for link in links if reading.nodes[link[0]].iri is None]
             for name, iri, prop, forward, mention in links[:6]:
                 if len(attached) >= 36:
                     break

@@ -758,3 +758,12 @@ def test_understanding_a_stated_text_value_is_checked_too(asker):
     answer = ask(asker, "should a beginner aim to run most days of the week?")
     assert answer.boolean is True and "most days of the week" in answer.text
     assert ask(asker, "should a beginner run most days?").boolean is True
+
+
+def test_understanding_a_value_is_not_given_for_a_purpose_the_graph_does_not_tie_to_it(asker):
+    """ "how long should I run to lose weight?": the 30 minutes are the beginner guideline's, not
+    a duration for losing weight; a name linked only to running (which does lead to weight loss)
+    says nothing of the advice whose value is asked."""
+    answer = ask(asker, "how long should I run for to lose weight?")
+    assert answer.count is None and not answer.answers
+    assert ask(asker, "how long should a beginner run?").count == 30

@@ -180,14 +180,16 @@ class Phrases:
 
         norms = [t.norm_ for t in doc]
         words = [t.lower_ for t in doc]
+        # Read once: each doc[i] makes a new Token object, and the loops below look many times.
+        wordlike = [t.is_alpha or t.is_digit for t in doc]
         known = self.lexicon.vocabulary
         lookup = self.lexicon.lookup
         found = []  # (start, end, kind, iris, similarity)
         for start in range(len(doc)):
-            if not (doc[start].is_alpha or doc[start].is_digit) or words[start] in PRONOUNS or norms[start] not in known:
+            if not wordlike[start] or words[start] in PRONOUNS or norms[start] not in known:
                 continue
             for end in range(min(len(doc), start + self.max_words), start, -1):
-                if not (doc[end - 1].is_alpha or doc[end - 1].is_digit) or words[end - 1] in PRONOUNS \
+                if not wordlike[end - 1] or words[end - 1] in PRONOUNS \
                         or (words[end - 1] in ARTICLES and end - start > 1):
                     continue
                 span = [i for i in range(start, end) if norms[i].strip()]

@@ -128,6 +128,7 @@ class Parser:
         for _, component in self.nlp.pipeline:
             doc = component(doc)
         words = [t.lower_ for t in doc]
+        norms = [t.norm_ for t in doc]
         for i, _, fixed in doc._.kg_corrections or []:
             if fixed in WH_WORDS:
                 words[i] = fixed  # a mistyped question word is that word to the grammar
@@ -147,8 +148,8 @@ class Parser:
                                     iris, span.start_char, span.end_char, best))
         mentions = _restatements(self._split_relations(doc, question, mentions), words)
         mentions = sorted(mentions + _quantities(words, mentions, self.lexicon) +
-                          _stated_values(words, [t.norm_ for t in doc], mentions, self.lexicon), key=lambda m: m.start)
-        _shared_heads(mentions, words, [t.norm_ for t in doc], self.lexicon)
+                          _stated_values(words, norms, mentions, self.lexicon), key=lambda m: m.start)
+        _shared_heads(mentions, words, norms, self.lexicon)
         covered = {i for m in mentions for i in range(m.start, m.end)} | \
             {i for m in mentions for start, end in m.also for i in range(start, end)}
         qword, command = _question_word(words)
@@ -173,7 +174,7 @@ class Parser:
             question=question,
             words=words,
             offsets=[t.idx for t in doc],
-            norms=[t.norm_ for t in doc],
+            norms=norms,
             mentions=mentions,
             form=form,
             qword=qword,
@@ -300,11 +301,17 @@ def _form(words: list[str], qword: str | None, command: str | None) -> str:
     return "fragment"
 
 
+_OTHER_NAMES_LONGEST_FIRST = sorted(OTHER_NAMES, key=len, reverse=True)
+_NAME_WORDS = {word for phrase in OTHER_NAMES for word in phrase}
+
+
 def _naming(words: list[str], covered: set[int]) -> list[int]:
     """Positions of the phrases of OTHER_NAMES outside any name, longest first."""
     found: list[int] = []
+    if not _NAME_WORDS & set(words):
+        return found
     content = [i for i, w in enumerate(words) if w.strip()]
-    for phrase in sorted(OTHER_NAMES, key=len, reverse=True):
+    for phrase in _OTHER_NAMES_LONGEST_FIRST:
         for k in range(len(content) - len(phrase) + 1):
             at = content[k:k + len(phrase)]
             if [words[i] for i in at] == list(phrase) and not (set(at) & covered) and not set(at) & set(found):

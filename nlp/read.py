@@ -10,8 +10,8 @@ from .frame import Frame
 from .lexicon import Lexicon
 from .parse import Mention, Parse
 from .refuse import ambiguous_name, expected_class, foreign, give_up, not_found, unknown_compound, unknown_term
-from .search import (choice_frame, connect_frame, definition_frame, list_frame, members_frame, opposite_ends, path_frame,
-                     relation_frame, value_frame)
+from .search import (choice_frame, connect_frame, definition_frame, list_frame, members_frame, opposite_ends,
+                     path_frame, relation_frame, value_frame)
 from .states import attach_states
 from .words import (answer_class_mention, class_heads, excluded, expand_general, group_asked, in_passing, inside,
                     is_own_class, merge_relations, next_to, of_name, relation_words, right_after_question, word_before)
@@ -123,11 +123,7 @@ def _candidates(parse: Parse, lex: Lexicon):
         lex.specific_type(parse.choice[0].iris[0]) if parse.choice else None
     slot_classes = [c for c in class_heads(classes, parse) if c.iris[0] != answer_class]
 
-    verb = word_before(parse, entities[0]) if entities else None
-    subject = next((w for w in reversed(parse.words[:verb]) if w.strip()), None) if verb is not None else None
-    if parse.qword == "how" and len({tuple(e.iris) for e in entities}) == 1 and not strong and verb is not None \
-            and parse.norms[verb] in METHOD_VERBS and (subject == "to" or subject in PRONOUNS):
-        # (the verb itself, after "to" or its subject: not the "do" of "how do the adductors ...")
+    if _asks_how_to_do(parse, entities, strong):
         # "how to do a single leg squat?": the way to do it, which no fact holds (a definition
         # says what it is, not how it is done).
         yield give_up(new(), "not_understood", f"my sources say what {lex.label(entities[0].iris[0])} is, not how "
@@ -318,6 +314,18 @@ def _said_as_verb(parse: Parse, entity: Mention, lex: Lexicon) -> bool:
     found = lex.entity(entity.iris[0])
     firsts = {name.split()[0].lower() for name in found.names} if found else set()
     return any(first.endswith("ing") and typed != first and lex.lemma(typed) == lex.lemma(first) for first in firsts)
+
+
+def _asks_how_to_do(parse: Parse, entities: list[Mention], strong: list[Mention]) -> bool:
+    """ "how to do X", "how do I perform X": "how" and a method verb whose object is the one name,
+    the verb after "to" or its subject (not the auxiliary of "how do the adductors relate ...")."""
+    if parse.qword != "how" or strong or len({tuple(e.iris) for e in entities}) != 1:
+        return False
+    verb = word_before(parse, entities[0])
+    if verb is None or parse.norms[verb] not in METHOD_VERBS:
+        return False
+    subject = next((w for w in reversed(parse.words[:verb]) if w.strip()), None)
+    return subject == "to" or subject in PRONOUNS
 
 
 def _copular(parse: Parse, answer: Mention | None, entities: list[Mention]) -> bool:
